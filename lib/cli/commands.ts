@@ -1,0 +1,17 @@
+/**
+ * The command groups of `bosun`. Each group lives in its own file and loads
+ * its heavy modules lazily, inside its actions.
+ *
+ * @module
+ */
+
+import type { Command } from "commander";
+import { registerConfig } from "./config.ts";
+
+/** Adds command groups to the program. */
+export type RegisterCommands = (program: Command) => void;
+
+/** Every command group, in the order `bosun --help` lists them. */
+export const COMMAND_GROUPS: readonly RegisterCommands[] = [
+  registerConfig,
+];
