@@ -145,7 +145,7 @@ export function parseConfig(text: string, file?: string): ResolvedConfig {
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        const pos = lineCounter.linePos(e.pos[0]);
         return {
           path: "",
           message: `YAML syntax error: ${e.message.split("\n")[0]}`,
