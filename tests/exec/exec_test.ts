@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import {
+  CommandError,
+  compareVersions,
+  defaultRunner,
+  findTool,
+  redact,
+  redactArgv,
+  ToolNotFoundError,
+  which,
+} from "../../lib/exec/mod.ts";
+import { RecordingRunner } from "../../testing.ts";
+
+Deno.test("run captures output and exit code", async () => {
+  const out = await defaultRunner.run("sh", ["-c", "echo out; echo err >&2"]);
+  assert.equal(out.stdout, "out\n");
+  assert.equal(out.stderr, "err\n");
+  assert.equal(out.code, 0);
+  assert.ok(out.success);
+});
+
+Deno.test("a non-zero exit throws CommandError with argv, code and the tail of stderr", async () => {
+  const err = await defaultRunner.run("sh", ["-c", "echo partial; echo 'it broke' >&2; exit 3"])
+    .then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof CommandError);
+  assert.equal(err.code, 3);
+  assert.deepEqual(err.argv.slice(0, 2), ["sh", "-c"]);
+  assert.equal(err.stderr.trim(), "it broke");
+  assert.match(err.message, /exited with code 3:\n\s+it broke/);
+});
+
+Deno.test("throwOnError: false returns the failure instead", async () => {
+  const out = await defaultRunner.run("sh", ["-c", "exit 4"], { throwOnError: false });
+  assert.equal(out.code, 4);
+  assert.equal(out.success, false);
+});
+
+Deno.test("stdin is written and closed", async () => {
+  const out = await defaultRunner.run("cat", [], { stdin: "hello" });
+  assert.equal(out.stdout, "hello");
+});
+
+Deno.test("a timeout kills the process and says so", async () => {
+  const started = performance.now();
+  await assert.rejects(
+    () => defaultRunner.run("sleep", ["5"], { timeoutMs: 200 }),
+    (e: unknown) => e instanceof CommandError && /timed out after 200 ms/.test(e.message),
+  );
+  assert.ok(performance.now() - started < 4000);
+});
+
+Deno.test("an abort signal kills the process", async () => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 100);
+  await assert.rejects(
+    () => defaultRunner.run("sleep", ["5"], { signal: controller.signal }),
+    /was aborted/,
+  );
+});
+
+Deno.test("a missing program is a CommandError naming it", async () => {
+  await assert.rejects(
+    () => defaultRunner.run("bosun-no-such-tool", []),
+    (e: unknown) =>
+      e instanceof CommandError && /bosun-no-such-tool.*could not be started/.test(e.message),
+  );
+});
+
+Deno.test("secrets are redacted from argv, output and errors", async () => {
+  const secret = "s3cr3t-t0ken";
+  const err = await defaultRunner.run("sh", [
+    "-c",
+    `echo "auth $1 failed" >&2; exit 1`,
+    "sh",
+    secret,
+  ], {
+    secrets: [secret],
+  }).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof CommandError);
+  assert.ok(!err.message.includes(secret), err.message);
+  assert.ok(!err.argv.join(" ").includes(secret));
+  assert.match(err.message, /auth \*\*\* failed/);
+});
+
+Deno.test("redactArgv hides values of password and token flags", () => {
+  assert.deepEqual(
+    redactArgv([
+      "helm",
+      "registry",
+      "login",
+      "--password=hunter22",
+      "--token",
+      "abc123",
+      "-u",
+      "me",
+    ]),
+    ["helm", "registry", "login", "--password=***", "--token", "***", "-u", "me"],
+  );
+  assert.equal(redact("a hunter22 b", ["hunter22"]), "a *** b");
+});
+
+Deno.test("spawn writes logs to a file and reports the exit", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const proc = defaultRunner.spawn("sh", ["-c", "echo started; exit 7"], {
+      logFile: `${dir}/log`,
+    });
+    assert.equal(await proc.exited, 7);
+    assert.equal(await Deno.readTextFile(`${dir}/log`), "started\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("compareVersions compares numerically", () => {
+  assert.ok(compareVersions("v1.10.0", "1.9.9") > 0);
+  assert.equal(compareVersions("3.14.0", "v3.14"), 0);
+  assert.ok(compareVersions("0.20.0-alpha", "0.21.0") < 0);
+});
+
+Deno.test("findTool finds a tool, checks its version and explains what is missing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const tool = `${dir}/faketool`;
+    await Deno.writeTextFile(tool, "#!/bin/sh\necho 'faketool version v1.4.2'\n");
+    await Deno.chmod(tool, 0o755);
+    const found = await findTool("faketool", { minVersion: "1.4.0", searchPath: dir });
+    assert.equal(found.path, tool);
+    assert.equal(found.version, "1.4.2");
+    await assert.rejects(
+      () => findTool("faketool", { minVersion: "2.0.0", searchPath: dir, hint: "Get v2." }),
+      (e: unknown) =>
+        e instanceof ToolNotFoundError && e.found === "1.4.2" &&
+        e.message === "faketool 1.4.2 is too old (need 2.0.0 or newer). Get v2.",
+    );
+    await assert.rejects(
+      () => findTool("kind", { searchPath: dir }),
+      (e: unknown) =>
+        e instanceof ToolNotFoundError && e.found === undefined &&
+        /kind is not installed\. Install kind/.test(e.message),
+    );
+    assert.equal(await which("faketool", `${dir}:/nonexistent`), tool);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("RecordingRunner records calls and fails like the real runner", async () => {
+  const runner = new RecordingRunner((cmd) =>
+    cmd === "docker" ? { code: 1, stderr: "no daemon" } : undefined
+  );
+  await runner.run("kind", ["get", "clusters"]);
+  await assert.rejects(() => runner.run("docker", ["ps"]), /no daemon/);
+  const soft = await runner.run("docker", ["ps"], { throwOnError: false });
+  assert.equal(soft.code, 1);
+  assert.deepEqual(runner.lines, ["kind get clusters", "docker ps", "docker ps"]);
+});
