@@ -17,4 +17,5 @@
 export * from "./lib/config/mod.ts";
 export * from "./lib/exec/mod.ts";
 export * from "./lib/fs/mod.ts";
+export * from "./lib/kube/mod.ts";
 export * from "./lib/ui/mod.ts";
