@@ -7,6 +7,7 @@
 
 import type { Command } from "commander";
 import { registerConfig } from "./config.ts";
+import { registerGen } from "./gen.ts";
 
 /** Adds command groups to the program. */
 export type RegisterCommands = (program: Command) => void;
@@ -14,4 +15,5 @@ export type RegisterCommands = (program: Command) => void;
 /** Every command group, in the order `bosun --help` lists them. */
 export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerConfig,
+  registerGen,
 ];
