@@ -6,6 +6,8 @@
  * @module
  */
 
+import { loadMerged, mergeInto, removeFrom } from "./_kubeconfig.ts";
+
 /** A kubeconfig document as plain data (`clusters`, `users`, `contexts`, `current-context`). */
 export interface KubeconfigData {
   /** Named clusters. */
@@ -88,8 +90,7 @@ export function kubeconfigPaths(options: KubeconfigPathOptions = {}): string[] {
 export async function loadKubeconfig(
   options: KubeconfigPathOptions = {},
 ): Promise<{ data: KubeconfigData; paths: string[] }> {
-  const { loadMerged } = await import("./_kubeconfig.ts");
-  return loadMerged(_paths(options));
+  return await loadMerged(_paths(options));
 }
 
 /**
@@ -119,8 +120,7 @@ export async function mergeKubeconfig(
   fragment: string | KubeconfigData,
   options: MergeKubeconfigOptions = {},
 ): Promise<string> {
-  const { mergeInto } = await import("./_kubeconfig.ts");
-  return mergeInto(_paths(options)[0]!, fragment, options);
+  return await mergeInto(_paths(options)[0]!, fragment, options);
 }
 
 /**
@@ -144,8 +144,7 @@ export async function removeKubeconfigContext(
   context: string,
   options: RemoveKubeconfigOptions = {},
 ): Promise<RemovedEntries> {
-  const { removeFrom } = await import("./_kubeconfig.ts");
-  return removeFrom(_paths(options)[0]!, context, options);
+  return await removeFrom(_paths(options)[0]!, context, options);
 }
 
 function _paths(options: KubeconfigPathOptions): string[] {
