@@ -8,6 +8,7 @@
 import type { Command } from "commander";
 import { registerConfig } from "./config.ts";
 import { registerGen } from "./gen.ts";
+import { registerInit } from "./init.ts";
 
 /** Adds command groups to the program. */
 export type RegisterCommands = (program: Command) => void;
@@ -16,4 +17,5 @@ export type RegisterCommands = (program: Command) => void;
 export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerConfig,
   registerGen,
+  registerInit,
 ];

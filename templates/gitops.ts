@@ -1,0 +1,190 @@
+/**
+ * GitOps templates: the FluxInstance, Flux Kustomizations and a HelmRelease
+ * for the chart, and Argo CD Applications. Every source is the OCI artifact
+ * that `bosun push` writes to the local registry (DESIGN.md naming contract).
+ *
+ * @module
+ */
+
+import {
+  applicationManifest,
+  fluxKustomizationManifest,
+  helmReleaseManifest,
+  type Manifest,
+  ociRepositoryManifest,
+} from "../lib/workload/mod.ts";
+
+/** Where the cluster pulls the repository from. */
+export interface GitOpsSourceOptions {
+  /** Cluster name (the registry is `<cluster>-registry:5000`). */
+  readonly cluster: string;
+  /** Directory pushed as the artifact, which is also its repository name. @default "k8s" */
+  readonly sourceDirectory?: string;
+  /** Tag followed. @default "latest" */
+  readonly ref?: string;
+}
+
+/**
+ * The in-cluster OCI URL of the pushed source directory.
+ *
+ * @param options Cluster, source directory and (unused) ref.
+ * @returns `oci://<cluster>-registry:5000/<sourceDirectory>`.
+ *
+ * @example
+ * ```ts
+ * import { sourceUrl } from "./gitops.ts";
+ * console.assert(sourceUrl({ cluster: "dev" }) === "oci://dev-registry:5000/k8s");
+ * ```
+ */
+export function sourceUrl(options: GitOpsSourceOptions): string {
+  return `oci://${options.cluster}-registry:5000/${options.sourceDirectory ?? "k8s"}`;
+}
+
+/**
+ * The FluxInstance that installs Flux and syncs `clusters/local` from the
+ * local registry (flux-operator names the sync objects `flux-system/flux-system`).
+ *
+ * @param options The source.
+ * @returns The FluxInstance.
+ *
+ * @example
+ * ```ts
+ * import { fluxInstanceTemplate } from "./gitops.ts";
+ * console.assert(fluxInstanceTemplate({ cluster: "dev" }).metadata.name === "flux");
+ * ```
+ */
+export function fluxInstanceTemplate(options: GitOpsSourceOptions): Manifest {
+  return {
+    apiVersion: "fluxcd.controlplane.io/v1",
+    kind: "FluxInstance",
+    metadata: { name: "flux", namespace: "flux-system" },
+    spec: {
+      distribution: { version: "2.x", registry: "ghcr.io/fluxcd" },
+      components: [
+        "source-controller",
+        "kustomize-controller",
+        "helm-controller",
+        "notification-controller",
+      ],
+      cluster: { type: "kubernetes", networkPolicy: true, domain: "cluster.local" },
+      sync: {
+        kind: "OCIRepository",
+        url: sourceUrl(options),
+        ref: options.ref ?? "latest",
+        path: "clusters/local",
+      },
+    },
+  };
+}
+
+/**
+ * Flux Kustomizations for the infrastructure and apps layers; apps wait for
+ * infrastructure and decrypt SOPS secrets with the `sops-age` Secret.
+ *
+ * @returns The two Kustomizations.
+ *
+ * @example
+ * ```ts
+ * import { fluxLayersTemplate } from "./gitops.ts";
+ * console.assert(fluxLayersTemplate().length === 2);
+ * ```
+ */
+export function fluxLayersTemplate(): Manifest[] {
+  const sourceRef = { kind: "OCIRepository", name: "flux-system" } as const;
+  return [
+    fluxKustomizationManifest("infrastructure", {
+      sourceRef,
+      path: "./infrastructure",
+      decryptionSecret: "sops-age",
+    }),
+    fluxKustomizationManifest("apps", {
+      sourceRef,
+      path: "./apps/overlays/local",
+      dependsOn: ["infrastructure"],
+      decryptionSecret: "sops-age",
+    }),
+  ];
+}
+
+/**
+ * An OCIRepository for the chart `bosun push` publishes to
+ * `<cluster>-registry:5000/charts/<chart>`, and a HelmRelease installing it.
+ *
+ * @param chart The chart name.
+ * @param options The source (cluster name).
+ * @returns The OCIRepository and the HelmRelease (namespace left to the overlay).
+ *
+ * @example
+ * ```ts
+ * import { chartReleaseTemplate } from "./gitops.ts";
+ * const [repo, release] = chartReleaseTemplate("hello", { cluster: "dev" });
+ * console.assert(repo!.kind === "OCIRepository" && release!.kind === "HelmRelease");
+ * ```
+ */
+export function chartReleaseTemplate(chart: string, options: GitOpsSourceOptions): Manifest[] {
+  const repo = ociRepositoryManifest(`${chart}-chart`, {
+    url: `oci://${options.cluster}-registry:5000/charts/${chart}`,
+    tag: "0.1.0",
+    insecure: true,
+    interval: "5m",
+  });
+  delete repo.metadata.namespace;
+  (repo.spec as Record<string, unknown>).layerSelector = {
+    mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip",
+    operation: "copy",
+  };
+  const release = helmReleaseManifest(`${chart}-chart`, {
+    sourceRef: { kind: "OCIRepository", name: `${chart}-chart` },
+    values: { replicaCount: 1 },
+  });
+  delete release.metadata.namespace;
+  return [repo, release];
+}
+
+/**
+ * The root Argo CD Application `argocd/bosun`, syncing `clusters/local`
+ * from the local registry.
+ *
+ * @param options The source.
+ * @returns The Application.
+ *
+ * @example
+ * ```ts
+ * import { argoRootApplicationTemplate } from "./gitops.ts";
+ * console.assert(argoRootApplicationTemplate({ cluster: "dev" }).metadata.name === "bosun");
+ * ```
+ */
+export function argoRootApplicationTemplate(options: GitOpsSourceOptions): Manifest {
+  return applicationManifest("bosun", {
+    repoURL: sourceUrl(options),
+    path: "clusters/local",
+    targetRevision: options.ref ?? "latest",
+    destinationNamespace: "default",
+  });
+}
+
+/**
+ * An Argo CD Application rendering the chart from the pushed artifact.
+ *
+ * @param chart The chart name (its directory is `charts/<chart>`).
+ * @param options The source; `namespace` is where the chart installs.
+ * @returns The Application.
+ *
+ * @example
+ * ```ts
+ * import { argoChartApplicationTemplate } from "./gitops.ts";
+ * const app = argoChartApplicationTemplate("hello", { cluster: "dev", namespace: "apps" });
+ * console.assert(app.kind === "Application");
+ * ```
+ */
+export function argoChartApplicationTemplate(
+  chart: string,
+  options: GitOpsSourceOptions & { readonly namespace: string },
+): Manifest {
+  return applicationManifest(`${chart}-chart`, {
+    repoURL: sourceUrl(options),
+    path: `charts/${chart}`,
+    targetRevision: options.ref ?? "latest",
+    destinationNamespace: options.namespace,
+  });
+}
