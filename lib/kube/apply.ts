@@ -8,6 +8,7 @@
 import type { Reporter } from "../ui/mod.ts";
 import type { Kube } from "./client.ts";
 import type { ApplyResult, ManifestInput } from "./types.ts";
+import { applyAll } from "./_apply.ts";
 
 /** The field manager Bosun applies with. */
 export const FIELD_MANAGER = "bosun";
@@ -71,6 +72,5 @@ export async function applyManifests(
   input: ManifestInput,
   options: ApplyOptions = {},
 ): Promise<ApplyResult[]> {
-  const { applyAll } = await import("./_apply.ts");
-  return applyAll(kube, input, options);
+  return await applyAll(kube, input, options);
 }

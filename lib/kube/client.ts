@@ -23,6 +23,8 @@ export interface KubeRequestOptions {
   readonly body?: unknown;
   /** Query parameters. */
   readonly query?: Readonly<Record<string, string | undefined>>;
+  /** Extra request headers (e.g. `accept` for metadata-only lists). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Content type of the body. @default "application/json" */
   readonly contentType?: string;
   /** What Bosun is doing, for error messages. @default the HTTP method */

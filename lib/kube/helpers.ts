@@ -8,6 +8,7 @@
 import type { Kube } from "./client.ts";
 import type { ApplyResult, Condition, KubeObject, ObjectRef } from "./types.ts";
 import { applyManifests } from "./apply.ts";
+import { applySecret } from "./_helpers.ts";
 
 /** Options for {@linkcode ensureNamespace}. */
 export interface EnsureNamespaceOptions {
@@ -91,8 +92,7 @@ export async function upsertSecret(
   secret: SecretSpec,
   options: UpsertSecretOptions = {},
 ): Promise<ApplyResult> {
-  const { applySecret } = await import("./_helpers.ts");
-  return applySecret(kube, secret, options);
+  return await applySecret(kube, secret, options);
 }
 
 /** Options for {@linkcode annotate}. */

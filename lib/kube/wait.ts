@@ -7,6 +7,7 @@
 import type { Reporter } from "../ui/mod.ts";
 import type { Kube } from "./client.ts";
 import type { KubeObject, ObjectRef, ObjectStatus } from "./types.ts";
+import { waitAll } from "./_wait.ts";
 
 /** Options for {@linkcode waitForReady}. */
 export interface WaitOptions {
@@ -46,6 +47,5 @@ export async function waitForReady(
   objects: readonly (ObjectRef | KubeObject)[],
   options: WaitOptions,
 ): Promise<ObjectStatus[]> {
-  const { waitAll } = await import("./_wait.ts");
-  return waitAll(kube, objects, options);
+  return await waitAll(kube, objects, options);
 }
