@@ -1,0 +1,116 @@
+/**
+ * Typed errors of the component installer.
+ *
+ * @module
+ */
+
+import type { InstallComponentsResult } from "./types.ts";
+
+/**
+ * The component graph cannot be built: an unknown component was asked for, a
+ * name appears twice, or dependencies form a cycle.
+ *
+ * @example
+ * ```ts
+ * import { ComponentGraphError } from "@bosun/sdk";
+ * const err = new ComponentGraphError("unknown component \"foo\"", ["foo"]);
+ * console.assert(err.message === 'Cannot plan components: unknown component "foo"');
+ * ```
+ */
+export class ComponentGraphError extends Error {
+  /** The components concerned. */
+  readonly components: readonly string[];
+
+  /**
+   * @param problem What is wrong.
+   * @param components The components concerned.
+   */
+  constructor(problem: string, components: readonly string[]) {
+    super(`Cannot plan components: ${problem}`);
+    this.name = "ComponentGraphError";
+    this.components = components;
+  }
+}
+
+/**
+ * A component's values are refused (for example metrics-server with
+ * `--kubelet-insecure-tls`).
+ *
+ * @example
+ * ```ts
+ * import { ComponentConfigError } from "@bosun/sdk";
+ * const err = new ComponentConfigError("metrics-server", "no");
+ * console.assert(err.message === 'Cannot configure component "metrics-server": no');
+ * ```
+ */
+export class ComponentConfigError extends Error {
+  /** The component. */
+  readonly component: string;
+
+  /**
+   * @param component The component.
+   * @param problem What is wrong.
+   */
+  constructor(component: string, problem: string) {
+    super(`Cannot configure component "${component}": ${problem}`);
+    this.name = "ComponentConfigError";
+    this.component = component;
+  }
+}
+
+/** Fields of a {@linkcode ComponentInstallError}. */
+export interface ComponentInstallErrorInit {
+  /** The component that failed first. */
+  readonly component: string;
+  /** Its chart (or manifest source). */
+  readonly chart: string;
+  /** The version it was installing. */
+  readonly version: string;
+  /** The underlying error. */
+  readonly cause: unknown;
+  /** What happened to every component (the rest were stopped or left to finish). */
+  readonly result: InstallComponentsResult;
+}
+
+/**
+ * A component failed to install. The message names the component, the chart
+ * and the cause; `result` says what happened to every other component.
+ *
+ * @example
+ * ```ts
+ * import { ComponentInstallError } from "@bosun/sdk";
+ * const err = new ComponentInstallError({
+ *   component: "kyverno", chart: "https://kyverno.github.io/kyverno/kyverno", version: "3.5.0",
+ *   cause: new Error("boom"), result: { components: [], wallMs: 0, changed: false },
+ * });
+ * console.assert(err.message.startsWith('Cannot install component "kyverno" (chart https://kyverno.github.io/kyverno/kyverno@3.5.0): boom'));
+ * ```
+ */
+export class ComponentInstallError extends Error {
+  /** The component that failed first. */
+  readonly component: string;
+  /** Its chart. */
+  readonly chart: string;
+  /** Its version. */
+  readonly version: string;
+  /** What happened to every component. */
+  readonly result: InstallComponentsResult;
+
+  /** @param init The failed component, its chart, the cause and the overall result. */
+  constructor(init: ComponentInstallErrorInit) {
+    const cause = init.cause instanceof Error ? init.cause.message : String(init.cause);
+    const stopped = init.result.components
+      .filter((c) => c.status === "skipped" || c.status === "cancelled")
+      .map((c) => c.name);
+    const tail = stopped.length ? `\n(not installed because of this: ${stopped.join(", ")})` : "";
+    super(
+      `Cannot install component "${init.component}" (chart ${init.chart}@${init.version}): ${cause}${tail}`,
+      { cause: init.cause },
+    );
+    this.name = "ComponentInstallError";
+    this.component = init.component;
+    this.chart = init.chart;
+    this.version = init.version;
+    this.result = init.result;
+  }
+}
