@@ -1,0 +1,246 @@
+/**
+ * Kind: `kind.x-k8s.io/v1alpha4` config generated from bosun.yaml and merged
+ * over the user's kind.yaml, keeping every per-node setting.
+ *
+ * @module
+ */
+
+import { stringify } from "yaml";
+import { containerdHostsFiles } from "../registry/mod.ts";
+import { Docker } from "../registry/_docker.ts";
+import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./_base.ts";
+import type {
+  PlannedCommand,
+  PlannedFile,
+  ProviderContext,
+  ProviderInput,
+  ProviderPlan,
+  ToolRequirement,
+} from "./types.ts";
+
+const CERTS_D = "/etc/containerd/certs.d";
+const CONFIG_PATH_PATCH =
+  `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${CERTS_D}"\n`;
+const KUBELET_TLS_PATCH = stringify({ kind: "KubeletConfiguration", serverTLSBootstrap: true });
+
+/** A kind node as typed data (other fields of the user's file are kept as they are). */
+interface KindNode extends Obj {
+  role: "control-plane" | "worker";
+  image?: string;
+  extraMounts?: Obj[];
+}
+
+/** Whether a node carries anything beyond its role (and Bosun's own mount). */
+function hasSettings(node: Obj): boolean {
+  return Object.keys(node).some((k) => k !== "role");
+}
+
+/**
+ * Builds the kind config: the user's document (when given) with Bosun's
+ * settings applied — name, node counts (user nodes are kept in order; plain
+ * nodes are added or removed, never ones with settings), `disableDefaultCNI`
+ * for Cilium/Calico, the kubelet `serverTLSBootstrap` patch when metrics-server
+ * is Enabled, containerd `config_path` and the `certs.d` mount when registries
+ * are configured, and the node image for `kubernetesVersion`.
+ *
+ * @param input The provider input.
+ * @returns The config object.
+ * @throws {ClusterInputError} The user's file is not a kind Cluster, or a node with settings would be dropped.
+ *
+ * @example
+ * ```ts
+ * import { applyDefaults, renderKindConfig } from "@bosun/sdk";
+ * const cfg = renderKindConfig({ config: applyDefaults({ metadata: { name: "dev" }, spec: { nodes: { workers: 2 } } }), registries: [], routes: [], stateDir: "/tmp/dev" });
+ * console.assert((cfg.nodes as unknown[]).length === 3);
+ * ```
+ */
+export function renderKindConfig(input: ProviderInput): Obj {
+  const { config } = input;
+  const spec = config.spec;
+  const docs = parseNative(input);
+  if (docs.length > 1) throw nativeError(input, "must hold one kind Cluster document");
+  const base: Obj = structuredClone(docs[0] ?? {});
+  if (docs.length === 1) {
+    if (base.kind !== "Cluster" || base.apiVersion !== "kind.x-k8s.io/v1alpha4") {
+      throw nativeError(
+        input,
+        "is not a kind config (kind: Cluster, apiVersion: kind.x-k8s.io/v1alpha4)",
+      );
+    }
+  }
+  const out: Obj = { ...base, kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4" };
+  out.name = config.metadata.name;
+
+  const userNodes = Array.isArray(base.nodes) ? (base.nodes as unknown[]).filter(isObj) : [];
+  const pick = (role: KindNode["role"], count: number, field: string): KindNode[] => {
+    const mine = userNodes.filter((n) => n.role === role) as KindNode[];
+    for (const dropped of mine.slice(count)) {
+      if (hasSettings(dropped)) {
+        throw nativeError(
+          input,
+          `has more ${role} nodes than ${field} (${count}) and the extra ones carry settings; ` +
+            `raise ${field} or remove them from the file`,
+        );
+      }
+    }
+    const kept = mine.slice(0, count).map((n) => structuredClone(n));
+    while (kept.length < count) kept.push({ role });
+    return kept;
+  };
+  const nodes = [
+    ...pick("control-plane", spec.nodes.controlPlanes, "spec.nodes.controlPlanes"),
+    ...pick("worker", spec.nodes.workers, "spec.nodes.workers"),
+  ];
+  if (spec.kubernetesVersion !== undefined) {
+    const v = spec.kubernetesVersion.startsWith("v")
+      ? spec.kubernetesVersion
+      : `v${spec.kubernetesVersion}`;
+    for (const node of nodes) node.image ??= `kindest/node:${v}`;
+  }
+  if (input.routes.length > 0) {
+    for (const node of nodes) {
+      const mounts = (node.extraMounts ?? []).filter(isObj);
+      if (!mounts.some((m) => m.containerPath === CERTS_D)) {
+        mounts.push({
+          hostPath: `${input.stateDir}/certs.d`,
+          containerPath: CERTS_D,
+          readOnly: true,
+        });
+      }
+      node.extraMounts = mounts;
+    }
+    const patches = Array.isArray(base.containerdConfigPatches)
+      ? [...base.containerdConfigPatches as string[]]
+      : [];
+    if (!patches.some((p) => typeof p === "string" && p.includes("config_path"))) {
+      patches.push(CONFIG_PATH_PATCH);
+    }
+    out.containerdConfigPatches = patches;
+  }
+  out.nodes = nodes;
+
+  if (spec.cni !== "Default") {
+    out.networking = {
+      ...(isObj(base.networking) ? base.networking : {}),
+      disableDefaultCNI: true,
+    };
+  }
+  if (spec.metricsServer === "Enabled") {
+    const patches = Array.isArray(base.kubeadmConfigPatches)
+      ? [...base.kubeadmConfigPatches as string[]]
+      : [];
+    if (!patches.some((p) => typeof p === "string" && p.includes("serverTLSBootstrap"))) {
+      patches.push(KUBELET_TLS_PATCH);
+    }
+    out.kubeadmConfigPatches = patches;
+  }
+  return out;
+}
+
+/** The Kind provider: drives `kind` and, for start/stop, `docker`. */
+export class KindProvider extends BaseProvider {
+  /** `Kind`. */
+  readonly distribution = "Kind" as const;
+  /** kind 0.20 or newer. */
+  readonly tool: ToolRequirement = {
+    name: "kind",
+    minVersion: "0.20.0",
+    versionArgs: ["version"],
+    versionPattern: /kind v(\d+\.\d+\.\d+)/,
+  };
+
+  /** `kind-<cluster>`. */
+  contextName(cluster: string): string {
+    return `kind-${cluster}`;
+  }
+
+  /** Node containers carry `io.x-k8s.kind.cluster=<name>`. */
+  nodeLabels(cluster: string): string[] {
+    return [`io.x-k8s.kind.cluster=${cluster}`];
+  }
+
+  /** kind.yaml plus one `certs.d/<host>/hosts.toml` per registry route. */
+  renderConfig(input: ProviderInput): PlannedFile[] {
+    const files: PlannedFile[] = [{
+      kind: "file",
+      title: "Write kind config",
+      path: `${input.stateDir}/kind.yaml`,
+      content: stringify(renderKindConfig(input)),
+    }];
+    for (const f of containerdHostsFiles(input.routes)) {
+      files.push({
+        kind: "file",
+        title: `Write containerd hosts.toml for ${f.path.split("/")[0]}`,
+        path: `${input.stateDir}/certs.d/${f.path}`,
+        content: f.content,
+      });
+    }
+    return files;
+  }
+
+  /** `kind create cluster` into a private kubeconfig; Bosun merges the context itself. */
+  plan(input: ProviderInput): ProviderPlan {
+    const name = input.config.metadata.name;
+    const args = [
+      "create",
+      "cluster",
+      "--name",
+      name,
+      "--config",
+      `${input.stateDir}/kind.yaml`,
+      "--kubeconfig",
+      `${input.stateDir}/kubeconfig`,
+      ...(input.config.spec.cni === "Default" ? ["--wait", "120s"] : []),
+    ];
+    return {
+      files: this.renderConfig(input),
+      create: [{
+        kind: "command",
+        title: `Create Kind cluster ${name}`,
+        cmd: "kind",
+        args,
+        undo: { cmd: "kind", args: this.#deleteArgs(name, input.stateDir) },
+      }],
+      network: "kind",
+      preCreateNetwork: false,
+    };
+  }
+
+  #deleteArgs(cluster: string, stateDir: string): string[] {
+    return ["delete", "cluster", "--name", cluster, "--kubeconfig", `${stateDir}/kubeconfig`];
+  }
+
+  /** `kind delete cluster` (it never edits the user's kubeconfig: Bosun removes the context). */
+  planDelete(cluster: string, stateDir: string): PlannedCommand[] {
+    return [{
+      kind: "command",
+      title: `Delete Kind cluster ${cluster}`,
+      cmd: "kind",
+      args: this.#deleteArgs(cluster, stateDir),
+    }];
+  }
+
+  /** `kind get clusters`: one name per line ("No kind clusters found." goes to stderr). */
+  async list(context: ProviderContext): Promise<string[]> {
+    const out = await context.runner.run("kind", ["get", "clusters"]);
+    return out.stdout.split("\n").map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("No kind clusters"));
+  }
+
+  /** `kind get kubeconfig --name <cluster>`. */
+  async kubeconfig(cluster: string, context: ProviderContext): Promise<string> {
+    return (await context.runner.run("kind", ["get", "kubeconfig", "--name", cluster])).stdout;
+  }
+
+  /** Starts the control planes first, then the rest (kind has no start command). */
+  override async start(cluster: string, context: ProviderContext): Promise<void> {
+    const docker = new Docker(context.runner);
+    const nodes = (await docker.containers(this.nodeLabels(cluster)))
+      .filter((c) => c.state !== "running");
+    const order = (c: { labels: Readonly<Record<string, string>> }) =>
+      c.labels["io.x-k8s.kind.role"] === "control-plane" ? 0 : 1;
+    const names = nodes.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name))
+      .map((c) => c.name);
+    if (names.length > 0) await docker.run(["start", ...names]);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Local Kubernetes clusters in Docker — Kind, K3d, Talos and EKS Anywhere —
+ * behind one {@linkcode ClusterProvider} interface, with idempotent create,
+ * cleanup on failure, label-scoped delete, start/stop for every distribution,
+ * and kubeconfig contexts merged (never overwritten).
+ *
+ * @example Print what `createCluster` would do
+ * ```ts
+ * import { formatPlan, planCluster } from "@bosun/sdk";
+ * const plan = await planCluster({ name: "dev", distribution: "K3d", nodes: { workers: 1 } }, { stateDir: "/tmp/bosun-dev" });
+ * console.assert(formatPlan(plan).includes("k3d cluster create dev"));
+ * ```
+ *
+ * @module
+ */
+
+export * from "./types.ts";
+export * from "./errors.ts";
+export type { ClusterInput, ClusterShorthand, InputOptions } from "./_input.ts";
+export { resolveClusterInput } from "./_input.ts";
+export * from "./providers.ts";
+export * from "./plan.ts";
+export * from "./lifecycle.ts";
+export { KindProvider, renderKindConfig } from "./kind.ts";
+export { K3dProvider, k3sImage, renderK3dConfig } from "./k3d.ts";
+export {
+  KUBELET_CSR_APPROVER_MANIFEST,
+  renderTalosPatches,
+  talosNetwork,
+  TalosProvider,
+} from "./talos.ts";
+export { EKSA_DEFAULT_KUBERNETES, EksaProvider, renderEksaSpec } from "./eksa.ts";
