@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { registerConfig } from "./config.ts";
 import { registerGen } from "./gen.ts";
 import { registerInit } from "./init.ts";
+import { registerValidate } from "./validate.ts";
 
 /** Adds command groups to the program. */
 export type RegisterCommands = (program: Command) => void;
@@ -18,4 +19,5 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerConfig,
   registerGen,
   registerInit,
+  registerValidate,
 ];

@@ -21,3 +21,4 @@ export * from "./flux.ts";
 export * from "./kustomize.ts";
 export * from "./argocd.ts";
 export * from "./yaml.ts";
+export * from "./validate.ts";
