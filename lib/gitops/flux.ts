@@ -1,0 +1,267 @@
+/**
+ * `bootstrapFlux`: the flux-operator chart and a FluxInstance syncing from the local
+ * registry (or a Git repository), with SOPS decryption when configured.
+ *
+ * @module
+ */
+
+import type { ResolvedConfig } from "../config/mod.ts";
+import type { Component } from "../components/types.ts";
+import { defineHelmComponent } from "../components/define.ts";
+import { connectHelm, type Helm } from "../helm/mod.ts";
+import { applyManifests, type Kube, type ObjectRef, waitForReady } from "../kube/mod.ts";
+import { ArtifactNotFoundError, RegistryUnreachableError } from "../registry/oci/errors.ts";
+import { resolveArtifact } from "../registry/oci/pull.ts";
+import { type Reporter, silentReporter } from "../ui/mod.ts";
+import { type ClusterLike, kubeFor, kubeTarget, toConfig } from "./_target.ts";
+import { findAgeKeys, type SopsKeyOptions } from "./_sops.ts";
+import { GITOPS_CHARTS } from "./charts.ts";
+import {
+  FLUX_COMPONENTS,
+  FLUX_NAME,
+  FLUX_NAMESPACE,
+  fluxInstanceManifest,
+  type FluxSyncSource,
+  sopsAgeSecretManifest,
+} from "./manifests.ts";
+import { gitOpsSource } from "./source.ts";
+
+/** Options for {@linkcode bootstrapFlux}. */
+export interface BootstrapFluxOptions extends SopsKeyOptions {
+  /** What to sync. @default the local registry: `oci://<cluster>-registry:5000/<source dir>`, insecure */
+  readonly source?: FluxSyncSource;
+  /** flux-operator chart version. @default pinned in GITOPS_CHARTS (or bosun.yaml's override) */
+  readonly chartVersion?: string;
+  /** Flux distribution version. @default "2.x" */
+  readonly fluxVersion?: string;
+  /** Budget for the whole bootstrap, in milliseconds. @default 600000 */
+  readonly timeoutMs?: number;
+  /** An open Kubernetes connection. @default one to the config's context */
+  readonly kube?: Kube;
+  /** A Helm client. @default one bound to the config's context */
+  readonly helm?: Helm;
+  /** Progress. @default silentReporter */
+  readonly reporter?: Reporter;
+  /** Cancels the bootstrap. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a bootstrap did. */
+export interface BootstrapResult {
+  /** The engine. */
+  readonly engine: "Flux" | "ArgoCD";
+  /** The URL the engine syncs from. */
+  readonly url: string;
+  /** The tag or ref it follows. */
+  readonly ref: string;
+  /** Whether SOPS decryption was configured. */
+  readonly sops: boolean;
+  /** `synced` when the engine reported Ready; `waiting-for-push` when nothing has been pushed yet. */
+  readonly state: "synced" | "waiting-for-push" | "controllers-ready";
+  /** Whether anything in the cluster changed. */
+  readonly changed: boolean;
+}
+
+const FLUX_CRD: ObjectRef = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  name: "fluxinstances.fluxcd.controlplane.io",
+};
+
+/** The local-registry sync source of a config. */
+function defaultSource(config: ResolvedConfig): FluxSyncSource {
+  const src = gitOpsSource(config);
+  return { kind: "OCIRepository", url: src.url, ref: src.tag, path: "./", insecure: true };
+}
+
+/** Whether the local tag exists (undefined when the registry cannot be asked). */
+async function pushedYet(config: ResolvedConfig): Promise<boolean | undefined> {
+  try {
+    await resolveArtifact(gitOpsSource(config).pushRef);
+    return true;
+  } catch (error) {
+    if (error instanceof ArtifactNotFoundError) return false;
+    if (error instanceof RegistryUnreachableError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The part of the Flux bootstrap after the operator chart: waits for the FluxInstance CRD
+ * to be Established, writes the `sops-age` Secret when SOPS is configured, applies the
+ * FluxInstance and waits for it to be Ready (or, when nothing has been pushed yet, for the
+ * Flux controllers). Used by {@linkcode bootstrapFlux} and by the `flux-operator` component.
+ *
+ * @param config The resolved config.
+ * @param kube The connection.
+ * @param options Source, SOPS keys, timeout, reporter.
+ * @returns What was configured.
+ * @throws {NotReadyError} The CRD, FluxInstance or controllers were not ready in time (names each).
+ * @throws {GitOpsConfigError} SOPS is configured but no age identity was found.
+ *
+ * @example
+ * ```ts ignore
+ * import { configureFlux, connectKube, loadConfig } from "@bosun/sdk";
+ * const { config } = await loadConfig();
+ * await configureFlux(config, await connectKube());
+ * ```
+ */
+export async function configureFlux(
+  config: ResolvedConfig,
+  kube: Kube,
+  options: Omit<BootstrapFluxOptions, "kube" | "helm" | "chartVersion"> = {},
+): Promise<BootstrapResult> {
+  const reporter = options.reporter ?? silentReporter;
+  const started = performance.now();
+  const budget = () =>
+    Math.max(1000, (options.timeoutMs ?? 600_000) - (performance.now() - started));
+  const source = options.source ?? defaultSource(config);
+  const ageKeys = await findAgeKeys(config, options);
+  const step = reporter.step("Configuring Flux");
+  try {
+    step.update("waiting for the FluxInstance CRD to be Established");
+    await waitForReady(kube, [FLUX_CRD], { timeoutMs: budget(), signal: options.signal });
+    kube.invalidateDiscovery();
+    const objects = [];
+    if (ageKeys) objects.push(sopsAgeSecretManifest(ageKeys));
+    objects.push(
+      fluxInstanceManifest({
+        source,
+        sops: ageKeys !== undefined,
+        ...(options.fluxVersion ? { version: options.fluxVersion } : {}),
+      }),
+    );
+    const applied = await applyManifests(kube, objects, {});
+    const changed = applied.some((r) => r.action !== "unchanged");
+    const local = options.source === undefined;
+    const pushed = local ? await pushedYet(config) : true;
+    let state: BootstrapResult["state"];
+    if (pushed === true) {
+      step.update("waiting for FluxInstance flux-system/flux-system to be Ready");
+      await waitForReady(kube, [{
+        apiVersion: "fluxcd.controlplane.io/v1",
+        kind: "FluxInstance",
+        name: FLUX_NAME,
+        namespace: FLUX_NAMESPACE,
+      }], { timeoutMs: budget(), signal: options.signal });
+      state = "synced";
+    } else {
+      step.update("waiting for the Flux controllers");
+      await waitForReady(
+        kube,
+        FLUX_COMPONENTS.slice(0, 2).map((name) => ({
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          name,
+          namespace: FLUX_NAMESPACE,
+        })),
+        { timeoutMs: budget(), signal: options.signal },
+      );
+      state = pushed === false ? "waiting-for-push" : "controllers-ready";
+    }
+    step.succeed(state === "waiting-for-push" ? "nothing pushed yet: run bosun push" : state);
+    return {
+      engine: "Flux",
+      url: source.url,
+      ref: source.ref,
+      sops: ageKeys !== undefined,
+      state,
+      changed,
+    };
+  } catch (error) {
+    step.fail(error);
+    throw error;
+  }
+}
+
+/**
+ * Installs Flux through the flux-operator chart and a `FluxInstance` `flux-system/flux-system`
+ * whose sync is the cluster's local registry (`oci://<cluster>-registry:5000/<source dir>`,
+ * plain HTTP) unless another source is given. With SOPS recipients in the config (or an age
+ * key given), the Secret `flux-system/sops-age` holds every age identity and decryption is
+ * enabled on the synced Kustomization. Idempotent.
+ *
+ * @param cluster The config, or a cluster target.
+ * @param options Source, chart version, SOPS keys, timeout, connections, reporter.
+ * @returns What was configured.
+ * @throws {HelmError} The chart could not be installed.
+ * @throws {NotReadyError} Something was not ready in time; the error names it.
+ * @throws {GitOpsConfigError} The config has no usable source or SOPS key.
+ *
+ * @example
+ * ```ts ignore
+ * import { bootstrapFlux } from "@bosun/sdk";
+ * await bootstrapFlux({ name: "dev", distribution: "Kind" });
+ * ```
+ */
+export async function bootstrapFlux(
+  cluster: ClusterLike,
+  options: BootstrapFluxOptions = {},
+): Promise<BootstrapResult> {
+  const config = toConfig(cluster);
+  const reporter = options.reporter ?? silentReporter;
+  const started = performance.now();
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const pin = GITOPS_CHARTS["flux-operator"];
+  const helm = options.helm ?? await connectHelm(kubeTarget(config));
+  const override = config.spec.components["flux-operator"];
+  const step = reporter.step(
+    `Installing flux-operator ${options.chartVersion ?? override?.version ?? pin.version}`,
+  );
+  let helmChanged: boolean;
+  try {
+    const r = await helm.upgradeInstall(pin.release, pin.chart, {
+      namespace: pin.namespace,
+      version: options.chartVersion ?? override?.version ?? pin.version,
+      values: override?.values ?? {},
+      wait: true,
+      timeoutMs,
+      signal: options.signal,
+    });
+    helmChanged = r.changed;
+    step.succeed(r.changed ? `revision ${r.release.revision}` : "unchanged");
+  } catch (error) {
+    step.fail(error);
+    throw error;
+  }
+  const kube = await kubeFor(config, options.kube);
+  try {
+    const result = await configureFlux(config, kube, {
+      ...options,
+      reporter,
+      timeoutMs: Math.max(1000, timeoutMs - (performance.now() - started)),
+    });
+    return { ...result, changed: result.changed || helmChanged };
+  } finally {
+    if (!options.kube) kube.close();
+  }
+}
+
+/**
+ * The `flux-operator` GitOps component for the install graph: the operator chart, then
+ * {@linkcode configureFlux}. Enabled when `spec.gitops.engine` is `Flux`.
+ *
+ * @example
+ * ```ts
+ * import { applyDefaults, fluxComponent } from "@bosun/sdk";
+ * const config = applyDefaults({ spec: { gitops: { engine: "Flux" } } });
+ * console.assert(fluxComponent.enabled(config) && fluxComponent.phase === "gitops");
+ * ```
+ */
+export const fluxComponent: Component = defineHelmComponent({
+  name: "flux-operator",
+  phase: "gitops",
+  chart: GITOPS_CHARTS["flux-operator"].chart,
+  version: GITOPS_CHARTS["flux-operator"].version,
+  release: GITOPS_CHARTS["flux-operator"].release,
+  namespace: GITOPS_CHARTS["flux-operator"].namespace,
+  enabled: (config) => config.spec.gitops.engine === "Flux",
+  async after(ctx) {
+    const result = await configureFlux(ctx.config, await ctx.kube(), {
+      reporter: ctx.step,
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+    });
+    return result.changed;
+  },
+});

@@ -1,0 +1,25 @@
+/**
+ * GitOps: bootstrap Flux (flux-operator + FluxInstance) or Argo CD from the cluster's local
+ * registry, push the source directory as an OCI artifact, and reconcile with a wait that
+ * only ends when the pushed revision is applied.
+ *
+ * @example Generate the FluxInstance for a cluster
+ * ```ts
+ * import { applyDefaults, fluxInstanceManifest, gitOpsSource } from "@bosun/sdk";
+ * const src = gitOpsSource(applyDefaults({ metadata: { name: "dev" } }));
+ * const fi = fluxInstanceManifest({ source: { kind: "OCIRepository", url: src.url, ref: src.tag, insecure: true } });
+ * console.assert(fi.metadata.name === "flux-system");
+ * ```
+ *
+ * @module
+ */
+
+export * from "./errors.ts";
+export * from "./source.ts";
+export * from "./manifests.ts";
+export * from "./charts.ts";
+export * from "./flux.ts";
+export * from "./argocd.ts";
+export * from "./reconcile.ts";
+export * from "./push.ts";
+export * from "./components.ts";
