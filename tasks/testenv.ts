@@ -139,6 +139,11 @@ async function down(): Promise<number> {
     } catch { /* absent */ }
   }
   Deno.removeSync(stateFile);
+  // Give init a moment to reap the (now orphaned) children so no zombie is left either.
+  const until = Date.now() + 3000;
+  while (Date.now() < until && state.processes.some((p) => exists(`/proc/${p.pid}`))) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const left = state.processes.filter((p) => isRunning(p.pid, p.cmd));
   if (left.length) {
     console.error(`Still running: ${left.map((p) => `${p.name} (${p.pid})`).join(", ")}`);
@@ -146,6 +151,15 @@ async function down(): Promise<number> {
   }
   console.error(`Stopped ${state.processes.length} processes; logs kept in ${state.workDir}/logs`);
   return 0;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function status(): number {

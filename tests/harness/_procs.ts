@@ -74,24 +74,20 @@ function signal(pid: number, sig: Deno.Signal): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Stops processes in the order given: SIGTERM, then SIGKILL after `graceMs`. */
+/**
+ * Stops processes one at a time in the order given (dependents first): SIGTERM, then SIGKILL
+ * after `graceMs`. Sequential on purpose: an apiserver whose etcd is already gone hangs in
+ * its graceful shutdown.
+ */
 export async function stopAll(procs: readonly Managed[], graceMs = 10_000): Promise<void> {
   for (const p of procs) {
     if (p.handle) p.handle.kill("SIGTERM");
     else if (isRunning(p.pid, p.cmd)) signal(p.pid, "SIGTERM");
-  }
-  const deadline = Date.now() + graceMs;
-  for (const p of procs) {
-    while (isRunning(p.pid, p.cmd) && Date.now() < deadline) {
-      if (p.handle) {
-        await Promise.race([p.handle.exited, sleep(Math.max(0, deadline - Date.now()))]);
-      } else await sleep(100);
-    }
-    if (isRunning(p.pid, p.cmd)) {
-      signal(p.pid, "SIGKILL");
-      if (p.handle) await p.handle.exited;
-      else while (isRunning(p.pid, p.cmd)) await sleep(50);
-    } else if (p.handle) await p.handle.exited;
+    const deadline = Date.now() + graceMs;
+    while (isRunning(p.pid, p.cmd) && Date.now() < deadline) await sleep(20);
+    if (isRunning(p.pid, p.cmd)) signal(p.pid, "SIGKILL");
+    while (isRunning(p.pid, p.cmd)) await sleep(20);
+    if (p.handle) await p.handle.exited;
     untrack(p);
   }
 }

@@ -315,6 +315,11 @@ export async function startTestEnv(options: StartTestEnvOptions = {}): Promise<T
           nodeIP: "127.0.0.1",
           cidr: "10.0.0.0/24",
           nodeLeaseDurationSeconds: 40,
+          // A config file gets no defaults for these: kwok 0.8.0 exits when they are 0.
+          nodeLeaseParallelism: 4,
+          podPlayStageParallelism: 4,
+          nodePlayStageParallelism: 4,
+          podsOnNodeSyncParallelism: 4,
         },
       }, ...stages];
       writeFileAtomic(kwokCfg, kwokDocs.map((d) => new Document(d).toString()).join("---\n"));
