@@ -286,22 +286,25 @@ export class Helm {
    * @throws {HelmError} Helm failed for another reason than "not found".
    */
   async status(release: string, options: ReleaseOptions): Promise<HelmRelease | undefined> {
-    const out = await this.#helm("status", release, options.namespace, undefined, [
-      "list",
+    // `helm history` reports the chart as `<name>-<version>` in Helm 3 and 4 alike
+    // (Helm 4's `status -o json` no longer carries the chart).
+    const out = await this.#call("status", release, options.namespace, undefined, [
+      "history",
+      release,
       "--namespace",
       options.namespace,
-      "--all",
-      "--filter",
-      `^${escapeRegExp(release)}$`,
+      "--max",
+      "1",
       "--output",
       "json",
-    ], { signal: options.signal });
+    ], { signal: options.signal, notFoundIsUndefined: true });
+    if (out === undefined) return undefined;
     const rows = JSON.parse(out || "[]") as readonly Record<string, unknown>[] | null;
-    const row = (rows ?? []).find((r) => r.name === release);
+    const row = rows?.[rows.length - 1];
     if (row === undefined) return undefined;
     return {
-      name: String(row.name),
-      namespace: String(row.namespace ?? options.namespace),
+      name: release,
+      namespace: options.namespace,
       revision: Number(row.revision ?? 0),
       status: String(row.status ?? "unknown"),
       chart: String(row.chart ?? ""),
@@ -416,7 +419,7 @@ export class Helm {
     } catch (cause) {
       if (!(cause instanceof CommandError)) throw cause;
       const message = cause.stderr.trim() ? helmMessage(cause.stderr) : cause.message;
-      if (opts.notFoundIsUndefined && /release: not found|not found/i.test(message)) {
+      if (opts.notFoundIsUndefined && /^release: not found$/m.test(message)) {
         return undefined;
       }
       throw new HelmError({
@@ -436,8 +439,4 @@ interface HelmCallOptions {
   readonly signal?: AbortSignal | undefined;
   readonly global?: boolean;
   readonly notFoundIsUndefined?: boolean;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
