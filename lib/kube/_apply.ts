@@ -71,13 +71,23 @@ function applyBody(object: KubeObject, namespace: string | undefined): KubeObjec
   return body;
 }
 
-/** Canonical form for comparing dry-run answers with the live object. */
+/** Canonical form for comparing dry-run answers with the live object (ownership ignored). */
 function canonical(o: KubeObject): string {
-  const { resourceVersion: _rv, managedFields, ...meta } = o.metadata;
-  const mf = Array.isArray(managedFields)
-    ? managedFields.map((m: Record<string, unknown>) => ({ ...m, time: undefined }))
-    : undefined;
-  return JSON.stringify({ ...o, metadata: { ...meta, managedFields: mf } });
+  const { resourceVersion: _rv, managedFields: _mf, ...meta } = o.metadata;
+  const { apiVersion: _a, kind: _k, ...rest } = o; // list items carry neither
+  return JSON.stringify({ ...rest, metadata: meta });
+}
+
+/**
+ * Whether a real apply changed the object. A new resourceVersion normally means
+ * a change, except when the apply set no fields at all (e.g. a bare Namespace):
+ * the API then only records a `before-first-apply` manager for the old fields.
+ */
+function changed(old: KubeObject, after: KubeObject, manager: string): boolean {
+  if (old.metadata.resourceVersion === after.metadata.resourceVersion) return false;
+  const owners = (after.metadata.managedFields ?? []) as { manager?: string }[];
+  const hadOwners = ((old.metadata.managedFields ?? []) as unknown[]).length > 0;
+  return hadOwners || owners.some((m) => m.manager === manager);
 }
 
 /** Applies everything; see {@linkcode applyManifests}. */
@@ -128,10 +138,12 @@ export async function applyAll(
     // Scope of every other object, from discovery (or from its CRD in this call).
     const unvalidated: Item[] = [];
     await pool(rest, concurrency, async (i) => {
+      const fromCrd = newKinds.get(gk(i.ref.apiVersion, i.ref.kind));
       try {
-        i.info = await kube.resource(i.ref.apiVersion, i.ref.kind);
+        i.info = fromCrd !== undefined && !dryRun
+          ? await resourceOfNewCrd(kube, i.ref)
+          : await kube.resource(i.ref.apiVersion, i.ref.kind);
       } catch (error) {
-        const fromCrd = newKinds.get(gk(i.ref.apiVersion, i.ref.kind));
         if (!(error instanceof UnknownKindError) || fromCrd === undefined || !dryRun) throw error;
         unvalidated.push(i);
         i.info = {
@@ -170,6 +182,20 @@ export async function applyAll(
   }
 }
 
+/** Discovery of a CRD's kind just after it became Established can lag for a moment: retry. */
+async function resourceOfNewCrd(kube: Kube, ref: ObjectRef): Promise<ResourceInfo> {
+  const deadline = Date.now() + 15_000;
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await kube.resource(ref.apiVersion, ref.kind);
+    } catch (error) {
+      if (!(error instanceof UnknownKindError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(25 * 2 ** attempt, 500)));
+      kube.invalidateDiscovery();
+    }
+  }
+}
+
 interface Ctx {
   kube: Kube;
   options: ApplyOptions;
@@ -205,7 +231,7 @@ async function existing(ctx: Ctx, items: readonly Item[]): Promise<Map<string, K
         accept: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json",
       },
     });
-    for (const o of list.items) {
+    for (const o of list.items ?? []) {
       if (!wanted.has(o.metadata.name ?? "")) continue;
       found.set(identity({ ...first.ref, name: o.metadata.name ?? "" }), o);
     }
@@ -248,9 +274,7 @@ async function applyTier(ctx: Ctx, items: readonly Item[], concurrency: number, 
     let action: ApplyAction;
     if (!old) action = "created";
     else if (ctx.dryRun) action = canonical(old) === canonical(after) ? "unchanged" : "configured";
-    else {action = old.metadata.resourceVersion === after.metadata.resourceVersion
-        ? "unchanged"
-        : "configured";}
+    else action = changed(old, after, query.fieldManager!) ? "configured" : "unchanged";
     ctx.results[i.index] = { ref: i.ref, action, object: after, dryRun: ctx.dryRun };
     ctx.done++;
     ctx.step.update(`${what}: ${ctx.done}/${ctx.total}`);
@@ -288,8 +312,9 @@ async function prune(
         await ctx.kube.request("DELETE", path, {
           verb: "prune",
           ref,
-          query: { dryRun: ctx.dryRun ? "All" : undefined },
-          body: { propagationPolicy: "Background" },
+          body: ctx.dryRun
+            ? { propagationPolicy: "Background", dryRun: ["All"] }
+            : { propagationPolicy: "Background" },
         });
       } catch (error) {
         if (error instanceof KubeApiError && error.status === 404) return;

@@ -400,7 +400,7 @@ class KubeClient implements Kube {
       verb: "list",
       query: { labelSelector: options.labelSelector },
     });
-    return list.items.map((o) => ({ ...o, apiVersion, kind }));
+    return (list.items ?? []).map((o) => ({ ...o, apiVersion, kind }));
   }
 
   async delete(ref: ObjectRef): Promise<boolean> {

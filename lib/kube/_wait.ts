@@ -125,7 +125,7 @@ export async function waitAll(
         );
         rv = list.metadata?.resourceVersion;
         const seen = new Set<string>();
-        for (const item of list.items) {
+        for (const item of list.items ?? []) {
           const name = item.metadata.name ?? "";
           if (!g.names.has(name)) continue;
           seen.add(name);
