@@ -326,11 +326,18 @@ export class RegistryClient {
         });
       } catch (cause) {
         if (this.#options.signal?.aborted) throw cause;
-        const msg = cause instanceof Error ? cause.message : String(cause);
+        let msg = "";
+        for (let e: unknown = cause; e !== undefined && e !== null; e = (e as Error).cause) {
+          msg += ` ${e instanceof Error ? e.message : String(e)}`;
+          if (!(e instanceof Error)) break;
+        }
+        msg = msg.trim();
         const detail = /refused/i.test(msg)
           ? "connection refused"
-          : /dns|lookup|resolve/i.test(msg)
+          : /dns error|lookup address/i.test(msg)
           ? "host not found"
+          : /certificate|tls/i.test(msg)
+          ? `TLS failed (${msg})`
           : msg;
         throw new RegistryUnreachableError(this.registry, detail, { cause });
       }
