@@ -18,7 +18,7 @@ import { findAgeKeys, type SopsKeyOptions } from "./_sops.ts";
 import { GITOPS_CHARTS } from "./charts.ts";
 import {
   FLUX_COMPONENTS,
-  FLUX_NAME,
+  FLUX_INSTANCE_NAME,
   FLUX_NAMESPACE,
   fluxInstanceManifest,
   type FluxSyncSource,
@@ -137,11 +137,11 @@ export async function configureFlux(
     const pushed = local ? await pushedYet(config) : true;
     let state: BootstrapResult["state"];
     if (pushed === true) {
-      step.update("waiting for FluxInstance flux-system/flux-system to be Ready");
+      step.update("waiting for FluxInstance flux-system/flux to be Ready");
       await waitForReady(kube, [{
         apiVersion: "fluxcd.controlplane.io/v1",
         kind: "FluxInstance",
-        name: FLUX_NAME,
+        name: FLUX_INSTANCE_NAME,
         namespace: FLUX_NAMESPACE,
       }], { timeoutMs: budget(), signal: options.signal });
       state = "synced";
@@ -175,7 +175,7 @@ export async function configureFlux(
 }
 
 /**
- * Installs Flux through the flux-operator chart and a `FluxInstance` `flux-system/flux-system`
+ * Installs Flux through the flux-operator chart and a `FluxInstance` `flux-system/flux`
  * whose sync is the cluster's local registry (`oci://<cluster>-registry:5000/<source dir>`,
  * plain HTTP) unless another source is given. With SOPS recipients in the config (or an age
  * key given), the Secret `flux-system/sops-age` holds every age identity and decryption is

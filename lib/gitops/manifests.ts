@@ -10,8 +10,10 @@ import type { KubeObject } from "../kube/mod.ts";
 
 /** Namespace and name of the Flux objects (`flux-system/flux-system`). */
 export const FLUX_NAMESPACE = "flux-system";
-/** Name of the FluxInstance and of the OCIRepository/Kustomization it creates. */
+/** Name of the OCIRepository/Kustomization the FluxInstance creates (`flux-system/flux-system`). */
 export const FLUX_NAME = "flux-system";
+/** Name of the FluxInstance: the operator accepts only `flux` (its CRD's validation rule). */
+export const FLUX_INSTANCE_NAME = "flux";
 /** Namespace of Argo CD. */
 export const ARGOCD_NAMESPACE = "argocd";
 /** Name of the Argo CD Application Bosun creates. */
@@ -73,7 +75,7 @@ function jsonPatch(ops: readonly Record<string, unknown>[]): string {
 }
 
 /**
- * The `FluxInstance` `flux-system/flux-system`. Its sync creates the OCIRepository (or
+ * The `FluxInstance` `flux-system/flux` (the only name the operator accepts). Its sync creates the OCIRepository (or
  * GitRepository) and Kustomization `flux-system/flux-system`; `insecure: true` (plain HTTP,
  * local registry only) and SOPS decryption are set on those through `spec.kustomize.patches`,
  * because the FluxInstance sync has no fields for them.
@@ -110,7 +112,7 @@ export function fluxInstanceManifest(options: FluxInstanceOptions): KubeObject {
   return {
     apiVersion: "fluxcd.controlplane.io/v1",
     kind: "FluxInstance",
-    metadata: { name: FLUX_NAME, namespace: FLUX_NAMESPACE },
+    metadata: { name: FLUX_INSTANCE_NAME, namespace: FLUX_NAMESPACE },
     spec: {
       distribution: { version: options.version ?? "2.x", registry: "ghcr.io/fluxcd" },
       components: [...FLUX_COMPONENTS],

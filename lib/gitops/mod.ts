@@ -8,7 +8,7 @@
  * import { applyDefaults, fluxInstanceManifest, gitOpsSource } from "@bosun/sdk";
  * const src = gitOpsSource(applyDefaults({ metadata: { name: "dev" } }));
  * const fi = fluxInstanceManifest({ source: { kind: "OCIRepository", url: src.url, ref: src.tag, insecure: true } });
- * console.assert(fi.metadata.name === "flux-system");
+ * console.assert(fi.metadata.name === "flux");
  * ```
  *
  * @module
