@@ -1,0 +1,103 @@
+/**
+ * `bosun components plan|install`.
+ *
+ * @module
+ */
+
+import type { Command } from "commander";
+import { globals, output, reporterFor } from "./_context.ts";
+
+type ComponentsModule = typeof import("../components/mod.ts");
+type Graph = ReturnType<ComponentsModule["planComponents"]>;
+
+function planText(graph: Graph, title: string): string {
+  const lines = [title];
+  if (graph.nodes.length === 0) {
+    lines.push("  (nothing to install: the config enables no component)");
+  }
+  graph.waves.forEach((wave, i) => {
+    lines.push(`wave ${i + 1}${i === 0 ? "" : " (after the waves before it)"}:`);
+    for (const name of wave) {
+      const n = graph.nodes.find((x) => x.name === name)!;
+      lines.push(`  ${n.name}  ${n.version}  ns/${n.namespace}  ${n.source.chart}`);
+      if (n.dependsOn.length) lines.push(`    after: ${n.dependsOn.join(", ")}`);
+      const values = JSON.stringify(n.values);
+      if (values !== "{}") lines.push(`    values: ${values}`);
+    }
+  });
+  return lines.join("\n");
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new TypeError(`Invalid --timeout "${value}": use a number of seconds`);
+  }
+  return n * 1000;
+}
+
+/** Registers the `components` command group. */
+export function registerComponents(program: Command): void {
+  const group = program.command("components").description(
+    "Plan and install cluster components (CNI, storage, metrics-server, cert-manager, policy engine)",
+  );
+  group.command("plan")
+    .description(
+      "Print the install graph (chart, version, namespace, values) without touching a cluster",
+    )
+    .addHelpText("after", "\nExample:\n  bosun components plan --json")
+    .action(async (_opts: unknown, command: Command) => {
+      const { loadConfig } = await import("../config/load.ts");
+      const { planComponents } = await import("../components/mod.ts");
+      const { config } = await loadConfig(globals(command).config);
+      const graph = planComponents(config);
+      output(
+        command,
+        graph,
+        planText(graph, `Components for "${config.metadata.name}" (${config.spec.distribution}):`),
+      );
+    });
+  group.command("install [names...]")
+    .description(
+      "Install what the config enables (or only the named components), in dependency order",
+    )
+    .option("--timeout <seconds>", "time budget per component", "300")
+    .option("--cancel-on-failure", "abort running installs when one fails")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  bosun components install\n  bosun components install cert-manager kyverno --timeout 600",
+    )
+    .action(
+      async (
+        names: string[],
+        opts: { timeout: string; cancelOnFailure?: boolean },
+        command: Command,
+      ) => {
+        const { loadConfig } = await import("../config/load.ts");
+        const { installComponents } = await import("../components/mod.ts");
+        const { formatDuration } = await import("../ui/mod.ts");
+        const { config } = await loadConfig(globals(command).config);
+        const result = await installComponents(config, {
+          reporter: await reporterFor(command),
+          timeoutMs: seconds(opts.timeout),
+          cancelRunningOnFailure: opts.cancelOnFailure === true,
+          ...(names.length ? { only: names } : {}),
+        });
+        const text = result.components.length === 0
+          ? "Nothing to install: the config enables no component."
+          : [
+            ...result.components.map((c) =>
+              `${c.status === "unchanged" ? "=" : "✓"} ${c.name} ${c.version} ${c.status} in ${
+                formatDuration(c.durationMs)
+              }`
+            ),
+            `${result.components.length} components in ${formatDuration(result.wallMs)}`,
+          ].join("\n");
+        output(
+          command,
+          { ...result, components: result.components.map(({ error: _e, ...c }) => c) },
+          text,
+        );
+      },
+    );
+}
