@@ -17,5 +17,7 @@
 export * from "./lib/config/mod.ts";
 export * from "./lib/exec/mod.ts";
 export * from "./lib/fs/mod.ts";
+export * from "./lib/helm/mod.ts";
+export * from "./lib/components/mod.ts";
 export * from "./lib/kube/mod.ts";
 export * from "./lib/ui/mod.ts";

@@ -6,10 +6,12 @@
  */
 
 import type { Command } from "commander";
+import { registerComponents } from "./components.ts";
 import { registerConfig } from "./config.ts";
 import { registerGen } from "./gen.ts";
 import { registerInit } from "./init.ts";
 import { registerValidate } from "./validate.ts";
+import { registerGitOps } from "./gitops.ts";
 
 /** Adds command groups to the program. */
 export type RegisterCommands = (program: Command) => void;
@@ -17,7 +19,9 @@ export type RegisterCommands = (program: Command) => void;
 /** Every command group, in the order `bosun --help` lists them. */
 export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerConfig,
+  registerComponents,
   registerGen,
   registerInit,
   registerValidate,
+  registerGitOps,
 ];
