@@ -21,3 +21,5 @@ export * from "./lib/helm/mod.ts";
 export * from "./lib/components/mod.ts";
 export * from "./lib/kube/mod.ts";
 export * from "./lib/ui/mod.ts";
+export * from "./lib/registry/oci/mod.ts";
+export * from "./lib/gitops/mod.ts";

@@ -11,6 +11,7 @@ import { registerConfig } from "./config.ts";
 import { registerGen } from "./gen.ts";
 import { registerInit } from "./init.ts";
 import { registerValidate } from "./validate.ts";
+import { registerGitOps } from "./gitops.ts";
 
 /** Adds command groups to the program. */
 export type RegisterCommands = (program: Command) => void;
@@ -22,4 +23,5 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerGen,
   registerInit,
   registerValidate,
+  registerGitOps,
 ];
