@@ -157,13 +157,13 @@ const KINDS: readonly Kind[] = [
     description: "A Flux HelmRelease",
     options: [
       ["--chart <chart>", "chart name (HelmRepository/GitRepository sources)"],
-      ["--version <range>", "chart version range"],
+      ["--chart-version <range>", "chart version range"],
       ["--source <kind/name>", "chart source, e.g. HelmRepository/podinfo (required)"],
       ["--target-namespace <ns>", "namespace to install into"],
       ["--interval <duration>", "reconcile interval", "10m"],
     ],
     example:
-      "bosun gen helmrelease podinfo --chart podinfo --version 6.x --source HelmRepository/podinfo",
+      "bosun gen helmrelease podinfo --chart podinfo --chart-version 6.x --source HelmRepository/podinfo",
     build: (w, name, f) => {
       const [kind, source] = need(f, "source").split("/");
       const kinds = ["HelmRepository", "GitRepository", "OCIRepository"] as const;
@@ -171,7 +171,7 @@ const KINDS: readonly Kind[] = [
         ...common(f),
         sourceRef: { kind: oneOf(kind, kinds, "--source kind"), name: source ?? "" },
         ...opt("chart", str(f, "chart")),
-        ...opt("version", str(f, "version")),
+        ...opt("version", str(f, "chartVersion")),
         ...opt("targetNamespace", str(f, "targetNamespace")),
         ...opt("interval", str(f, "interval")),
       });
