@@ -1,0 +1,172 @@
+/**
+ * age key provider: X25519 and ssh-ed25519 recipients; identities from
+ * options, `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, `SOPS_AGE_SSH_PRIVATE_KEY_FILE`
+ * and the per-OS default keys file.
+ *
+ * @module
+ */
+
+import {
+  ageDecrypt,
+  ageEncrypt,
+  type AgeIdentity,
+  armor,
+  dearmor,
+  parseSshEd25519Identity,
+  parseSshEd25519Recipient,
+  parseX25519Identity,
+  parseX25519Recipient,
+} from "./_age.ts";
+import type { MasterKeyRecord } from "../metadata.ts";
+import type { AgeKeyOptions, KeyProvider } from "./types.ts";
+import { SopsKeyProviderError } from "../errors.ts";
+
+/** The default age keys file of the current OS (what sops reads). */
+export function defaultAgeKeysFile(
+  env: Readonly<Record<string, string>> = Deno.env.toObject(),
+): string {
+  const home = env.HOME ?? env.USERPROFILE ?? "";
+  if (Deno.build.os === "windows") return `${env.APPDATA ?? home}\\sops\\age\\keys.txt`;
+  if (Deno.build.os === "darwin") {
+    return env.XDG_CONFIG_HOME
+      ? `${env.XDG_CONFIG_HOME}/sops/age/keys.txt`
+      : `${home}/Library/Application Support/sops/age/keys.txt`;
+  }
+  return `${env.XDG_CONFIG_HOME || `${home}/.config`}/sops/age/keys.txt`;
+}
+
+/** Parses identities out of a keys file (comments and blank lines ignored). */
+export function parseIdentities(text: string): { identities: AgeIdentity[]; skipped: string[] } {
+  const identities: AgeIdentity[] = [];
+  const skipped: string[] = [];
+  if (text.includes("-----BEGIN OPENSSH PRIVATE KEY-----")) {
+    try {
+      identities.push(parseSshEd25519Identity(text));
+    } catch (e) {
+      skipped.push(e instanceof Error ? e.message : String(e));
+    }
+    return { identities, skipped };
+  }
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    if (line.startsWith("AGE-SECRET-KEY-1")) {
+      try {
+        identities.push(parseX25519Identity(line));
+      } catch {
+        skipped.push("malformed AGE-SECRET-KEY-1 line");
+      }
+    } else if (line.startsWith("AGE-SECRET-KEY-PQ-")) {
+      skipped.push("post-quantum identity (not supported)");
+    } else if (line.startsWith("AGE-PLUGIN-")) {
+      skipped.push("plugin identity (not supported)");
+    } else skipped.push("unrecognised line");
+  }
+  return { identities, skipped };
+}
+
+/** Parses a recipient: `age1…` or `ssh-ed25519 …`. */
+export function parseAgeRecipient(text: string): ReturnType<typeof parseX25519Recipient> {
+  const t = text.trim();
+  if (t.startsWith("ssh-ed25519 ")) return parseSshEd25519Recipient(t);
+  if (t.startsWith("ssh-rsa ")) {
+    throw new SopsKeyProviderError(
+      `age:${t.slice(0, 20)}…`,
+      "ssh-rsa recipients are not supported",
+    );
+  }
+  return parseX25519Recipient(t);
+}
+
+/** The age {@linkcode KeyProvider}. */
+export class AgeKeyProvider implements KeyProvider {
+  /** Key type. */
+  readonly type = "age" as const;
+  readonly #options: AgeKeyOptions;
+  #loaded: Promise<{ ids: AgeIdentity[]; sources: string[] }> | undefined;
+
+  /** Builds the provider; identities are read on first use. */
+  constructor(options: AgeKeyOptions = {}) {
+    this.#options = options;
+  }
+
+  /** Encrypts the data key to the record's recipient (armored age file). */
+  encrypt(key: MasterKeyRecord, dataKey: Uint8Array): Promise<string> {
+    if (key.type !== "age") throw new TypeError("AgeKeyProvider: not an age key");
+    try {
+      return Promise.resolve(armor(ageEncrypt(dataKey, [parseAgeRecipient(key.recipient)])));
+    } catch (cause) {
+      throw new SopsKeyProviderError(`age:${key.recipient}`, (cause as Error).message, { cause });
+    }
+  }
+
+  /** Decrypts the record's stanza with the available identities. */
+  async decrypt(key: MasterKeyRecord): Promise<Uint8Array> {
+    if (key.type !== "age") throw new TypeError("AgeKeyProvider: not an age key");
+    const { ids, sources } = await this.#load();
+    if (ids.length === 0) {
+      throw new SopsKeyProviderError(
+        `age:${key.recipient}`,
+        `no age identity found (looked in ${sources.join(", ")})`,
+      );
+    }
+    try {
+      return ageDecrypt(dearmor(key.enc), ids);
+    } catch (cause) {
+      throw new SopsKeyProviderError(`age:${key.recipient}`, (cause as Error).message, { cause });
+    }
+  }
+
+  /** The recipients of the identities found. */
+  async identities(): Promise<string[]> {
+    const { ids, sources } = await this.#load();
+    return ids.length
+      ? ids.map((i) => `age:${i.recipient}`)
+      : [`age: none in ${sources.join(", ")}`];
+  }
+
+  #load(): Promise<{ ids: AgeIdentity[]; sources: string[] }> {
+    this.#loaded ??= this.#read();
+    return this.#loaded;
+  }
+
+  async #read(): Promise<{ ids: AgeIdentity[]; sources: string[] }> {
+    const ids: AgeIdentity[] = [];
+    const sources: string[] = [];
+    const add = (text: string, source: string) => {
+      sources.push(source);
+      ids.push(...parseIdentities(text).identities);
+    };
+    const readIf = async (path: string, source: string, required: boolean) => {
+      try {
+        add(await Deno.readTextFile(path), source);
+      } catch (cause) {
+        if (cause instanceof Deno.errors.NotFound && !required) sources.push(`${source} (absent)`);
+        else {
+          throw new SopsKeyProviderError(
+            "age",
+            `cannot read ${source}: ${(cause as Error).message}`,
+            {
+              cause,
+            },
+          );
+        }
+      }
+    };
+    if (this.#options.identities) {
+      this.#options.identities.forEach((t, i) => add(t, `identities[${i}]`));
+    }
+    for (const f of this.#options.identityFiles ?? []) await readIf(f, f, true);
+    if (this.#options.identities) return { ids, sources };
+    const env = this.#options.env ?? Deno.env.toObject();
+    if (env.SOPS_AGE_KEY) add(env.SOPS_AGE_KEY, "SOPS_AGE_KEY");
+    if (env.SOPS_AGE_KEY_FILE) await readIf(env.SOPS_AGE_KEY_FILE, env.SOPS_AGE_KEY_FILE, true);
+    if (env.SOPS_AGE_SSH_PRIVATE_KEY_FILE) {
+      await readIf(env.SOPS_AGE_SSH_PRIVATE_KEY_FILE, env.SOPS_AGE_SSH_PRIVATE_KEY_FILE, true);
+    } else if (env.HOME) {
+      await readIf(`${env.HOME}/.ssh/id_ed25519`, "~/.ssh/id_ed25519", false);
+    }
+    await readIf(defaultAgeKeysFile(env), defaultAgeKeysFile(env), false);
+    return { ids, sources };
+  }
+}
