@@ -21,5 +21,7 @@ export * from "./lib/helm/mod.ts";
 export * from "./lib/components/mod.ts";
 export * from "./lib/kube/mod.ts";
 export * from "./lib/ui/mod.ts";
+export * from "./lib/workload/mod.ts";
+export * from "./lib/scaffold/mod.ts";
 export * from "./lib/registry/oci/mod.ts";
 export * from "./lib/gitops/mod.ts";

@@ -7,7 +7,7 @@
 import { type CommonOptions, type Manifest, metadataFor } from "./types.ts";
 
 /** The namespace Argo CD runs in. */
-export const ARGOCD_NAMESPACE = "argocd";
+const ARGOCD_NAMESPACE = "argocd";
 
 /** Options for {@linkcode applicationManifest}. */
 export interface ApplicationOptions extends CommonOptions {

@@ -8,7 +8,7 @@
 import { type CommonOptions, type Manifest, metadataFor } from "./types.ts";
 
 /** The namespace Flux objects live in unless told otherwise. */
-export const FLUX_NAMESPACE = "flux-system";
+const FLUX_NAMESPACE = "flux-system";
 
 /** Options shared by Flux sources and reconcilers. */
 export interface FluxOptions extends CommonOptions {
