@@ -39,7 +39,7 @@ function seconds(value: string): number {
 /** Registers the `components` command group. */
 export function registerComponents(program: Command): void {
   const group = program.command("components").description(
-    "Plan and install cluster components (CNI, storage, metrics-server, cert-manager, policy engine)",
+    "Plan and install cluster components (CNI, storage, metrics-server, cert-manager, policy engine, GitOps engine)",
   );
   group.command("plan")
     .description(
@@ -49,8 +49,9 @@ export function registerComponents(program: Command): void {
     .action(async (_opts: unknown, command: Command) => {
       const { loadConfig } = await import("../config/load.ts");
       const { planComponents } = await import("../components/mod.ts");
+      const { GITOPS_COMPONENTS } = await import("../gitops/components.ts");
       const { config } = await loadConfig(globals(command).config);
-      const graph = planComponents(config);
+      const graph = planComponents(config, { extraComponents: GITOPS_COMPONENTS });
       output(
         command,
         graph,
@@ -75,12 +76,14 @@ export function registerComponents(program: Command): void {
       ) => {
         const { loadConfig } = await import("../config/load.ts");
         const { installComponents } = await import("../components/mod.ts");
+        const { GITOPS_COMPONENTS } = await import("../gitops/components.ts");
         const { formatDuration } = await import("../ui/mod.ts");
         const { config } = await loadConfig(globals(command).config);
         const result = await installComponents(config, {
           reporter: await reporterFor(command),
           timeoutMs: seconds(opts.timeout),
           cancelRunningOnFailure: opts.cancelOnFailure === true,
+          extraComponents: GITOPS_COMPONENTS,
           ...(names.length ? { only: names } : {}),
         });
         const text = result.components.length === 0
