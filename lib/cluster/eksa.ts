@@ -115,6 +115,15 @@ export function renderEksaSpec(input: ProviderInput): [Obj, Obj] {
   return [cluster, dc];
 }
 
+/** Shell that removes an EKS-A cluster's node containers and its bootstrap cluster by label. */
+function eksaCleanupScript(cluster: string): string {
+  return [cluster, `${cluster}-eks-a-cluster`]
+    .map((c) =>
+      `docker ps --all --quiet --filter label=io.x-k8s.kind.cluster=${c} | xargs -r docker rm --force`
+    )
+    .join("; ");
+}
+
 /** The EKS Anywhere provider: drives `eksctl anywhere` and `docker`. */
 export class EksaProvider extends BaseProvider {
   /** `EKSAnywhere`. */
@@ -168,7 +177,9 @@ export class EksaProvider extends BaseProvider {
           `${input.stateDir}/eksa-cluster.yaml`,
         ],
         cwd: input.stateDir,
-        undo: { cmd: "eksctl", args: this.#deleteArgs(name, input.stateDir) },
+        // `eksctl anywhere delete` needs the kubeconfig a failed create never wrote:
+        // remove the CAPD nodes and the bootstrap kind cluster by their labels instead.
+        undo: { cmd: "sh", args: ["-c", eksaCleanupScript(name)] },
       }],
       network: "kind",
       preCreateNetwork: false,

@@ -102,7 +102,7 @@ export function createSteps(
   steps.push(...plan.create);
   if (!plan.preCreateNetwork) {
     for (const a of registryConnectActions(registries, plan.network, observed)) {
-      steps.push(docker(a.title, a.args));
+      steps.push(docker(a.title, a.args, a.undo));
     }
   }
   return steps;

@@ -157,6 +157,7 @@ export function registryConnectActions(
     .map((reg) => ({
       title: `Connect ${reg.name} to network ${network}`,
       args: ["network", "connect", network, reg.name],
+      undo: ["network", "disconnect", "--force", network, reg.name],
     }));
 }
 
