@@ -99,7 +99,7 @@ export async function pushArtifact(
   let built;
   let files = 0;
   try {
-    const entries = await listTree(absDir, options.exclude ? { exclude: options.exclude } : {});
+    const entries = listTree(absDir, options.exclude ? { exclude: options.exclude } : {});
     files = entries.filter((e) => e.type === "file").length;
     if (files === 0) throw new ArtifactSourceError(dir, "it holds no files");
     built = await gzipToSpool(tarStream(entries), options.memoryLimit);
