@@ -50,6 +50,7 @@ export function layout(context: ScaffoldContext, engine: Scaffold["engine"], par
     }),
     ...extras,
     ...helmChart(`${k}/charts/${app.name}`, app),
+    kustomizationFileTemplate(k, ["clusters/local"]),
     kustomizationFileTemplate(`${k}/clusters/local`, parts.clusterResources),
     ...parts.clusterFiles.map((f) => ({ ...f, path: `${k}/clusters/local/${f.path}` })),
     gitignoreTemplate(),

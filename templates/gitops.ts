@@ -13,6 +13,8 @@ import {
   type Manifest,
   ociRepositoryManifest,
 } from "../lib/workload/mod.ts";
+import { argoApplicationManifest, fluxInstanceManifest } from "../lib/gitops/manifests.ts";
+import { sourceRepository } from "../lib/gitops/source.ts";
 
 /** Where the cluster pulls the repository from. */
 export interface GitOpsSourceOptions {
@@ -37,12 +39,16 @@ export interface GitOpsSourceOptions {
  * ```
  */
 export function sourceUrl(options: GitOpsSourceOptions): string {
-  return `oci://${options.cluster}-registry:5000/${options.sourceDirectory ?? "k8s"}`;
+  return `oci://${options.cluster}-registry:5000/${
+    sourceRepository(options.sourceDirectory ?? "k8s")
+  }`;
 }
 
 /**
- * The FluxInstance that installs Flux and syncs `clusters/local` from the
- * local registry (flux-operator names the sync objects `flux-system/flux-system`).
+ * The FluxInstance that installs Flux and syncs the artifact's root (whose
+ * kustomization.yaml points at `clusters/local`), with SOPS decryption: the
+ * same object `bootstrapFlux` applies, so Flux can manage itself from the
+ * repository without fighting the bootstrap.
  *
  * @param options The source.
  * @returns The FluxInstance.
@@ -54,27 +60,16 @@ export function sourceUrl(options: GitOpsSourceOptions): string {
  * ```
  */
 export function fluxInstanceTemplate(options: GitOpsSourceOptions): Manifest {
-  return {
-    apiVersion: "fluxcd.controlplane.io/v1",
-    kind: "FluxInstance",
-    metadata: { name: "flux", namespace: "flux-system" },
-    spec: {
-      distribution: { version: "2.x", registry: "ghcr.io/fluxcd" },
-      components: [
-        "source-controller",
-        "kustomize-controller",
-        "helm-controller",
-        "notification-controller",
-      ],
-      cluster: { type: "kubernetes", networkPolicy: true, domain: "cluster.local" },
-      sync: {
-        kind: "OCIRepository",
-        url: sourceUrl(options),
-        ref: options.ref ?? "latest",
-        path: "clusters/local",
-      },
+  return fluxInstanceManifest({
+    source: {
+      kind: "OCIRepository",
+      url: sourceUrl(options),
+      ref: options.ref ?? "latest",
+      path: "./",
+      insecure: true,
     },
-  };
+    sops: true,
+  }) as Manifest;
 }
 
 /**
@@ -142,8 +137,9 @@ export function chartReleaseTemplate(chart: string, options: GitOpsSourceOptions
 }
 
 /**
- * The root Argo CD Application `argocd/bosun`, syncing `clusters/local`
- * from the local registry.
+ * The root Argo CD Application `argocd/bosun`, syncing the artifact's root
+ * (whose kustomization.yaml points at `clusters/local`): the same object
+ * `bootstrapArgoCD` applies.
  *
  * @param options The source.
  * @returns The Application.
@@ -155,12 +151,12 @@ export function chartReleaseTemplate(chart: string, options: GitOpsSourceOptions
  * ```
  */
 export function argoRootApplicationTemplate(options: GitOpsSourceOptions): Manifest {
-  return applicationManifest("bosun", {
-    repoURL: sourceUrl(options),
-    path: "clusters/local",
+  return argoApplicationManifest({
+    url: sourceUrl(options),
     targetRevision: options.ref ?? "latest",
-    destinationNamespace: "default",
-  });
+    path: ".",
+    insecure: true,
+  }) as Manifest;
 }
 
 /**

@@ -39,8 +39,9 @@ export function readmeTemplate(o: ReadmeOptions): TemplateFile {
   const k = o.sourceDirectory;
   const gitops = o.gitops === "None"
     ? "No GitOps engine: `deno task up` creates the cluster; apply the manifests with " +
-      `\`kubectl apply -k ${k}/clusters/local\`.`
-    : `${o.gitops} syncs \`${k}/clusters/local\` from the OCI artifact that \`deno task push\` ` +
+      `\`kubectl apply -k ${k}\`.`
+    : `${o.gitops} syncs \`${k}/\` (its kustomization.yaml points at \`clusters/local\`) from the ` +
+      `OCI artifact that \`deno task push\` ` +
       `writes to the local registry (\`${o.cluster}-registry:5000/${k}\`).`;
   const text = `# ${o.cluster}
 
@@ -68,7 +69,8 @@ ${
     o.nativeConfig
       ? `| \`${o.nativeConfig}\` | the native ${o.distribution} config Bosun merges its settings into |\n`
       : ""
-  }| \`${k}/clusters/local/\` | the entry point the cluster syncs |
+  }| \`${k}/kustomization.yaml\` | the root the cluster syncs; it includes \`clusters/local\` |
+| \`${k}/clusters/local/\` | what the local cluster runs: GitOps objects, infrastructure, apps |
 | \`${k}/infrastructure/\` | namespaces and cluster-wide objects |
 | \`${k}/apps/base/${o.app}/\` | the example application (kustomize base) |
 | \`${k}/apps/overlays/local/\` | the local overlay (namespace, replicas) |
