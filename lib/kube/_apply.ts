@@ -249,6 +249,8 @@ async function applyTier(ctx: Ctx, items: readonly Item[], concurrency: number, 
       fieldManager: ctx.options.fieldManager ?? FIELD_MANAGER,
       force: ctx.options.force ? "true" : undefined,
       dryRun: ctx.dryRun ? "All" : undefined,
+      // Like kubectl: unknown or duplicate fields are errors, not silently dropped.
+      fieldValidation: "Strict",
     };
     let after: KubeObject;
     for (let attempt = 0;; attempt++) {

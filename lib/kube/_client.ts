@@ -301,7 +301,15 @@ class KubeClient implements Kube {
     path: string,
     options: KubeRequestOptions = {},
   ): Promise<T> {
-    const res = await this.#fetch(method, path, options, false);
+    let res = await this.#fetch(method, path, options, false);
+    // 429 (priority and fairness, or a CRD's storage still initialising) is safe to retry:
+    // the server did not act on the request.
+    for (let attempt = 0; res.status === 429 && attempt < 8; attempt++) {
+      // Retry-After has one-second granularity; the usual cause clears in milliseconds.
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, Math.min(25 * 2 ** attempt, 1000)));
+      res = await this.#fetch(method, path, options, false);
+    }
     if (!res.ok) return await this.#fail(res, method, options);
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;
