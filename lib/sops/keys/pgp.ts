@@ -35,7 +35,22 @@ export class PgpKeyProvider implements KeyProvider {
       const keys: Key[] = [];
       for (const f of this.#options.keyFiles ?? []) {
         const text = await Deno.readTextFile(f);
-        keys.push(...await pgp.readKeys({ armoredKeys: text }));
+        const blocks = text.match(
+          /-----BEGIN PGP (?:PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP (?:PUBLIC|PRIVATE) KEY BLOCK-----/g,
+        ) ?? [text];
+        for (const block of blocks) {
+          try {
+            keys.push(...await pgp.readKeys({ armoredKeys: block, config: { minRSABits: 1024 } }));
+          } catch (cause) {
+            throw new SopsKeyProviderError(
+              "pgp",
+              `cannot read the key file ${f}: ${(cause as Error).message}`,
+              {
+                cause,
+              },
+            );
+          }
+        }
       }
       return { pgp, keys };
     })();
