@@ -29,6 +29,8 @@ export class KubeconfigError extends Error {
   readonly context: string | undefined;
 
   /**
+   * Builds the error and its message.
+   *
    * @param problem What went wrong, without the path.
    * @param init The file and context involved.
    * @param options The underlying cause.
@@ -64,6 +66,8 @@ export class KubeConnectionError extends Error {
   readonly kubeconfig: string | undefined;
 
   /**
+   * Builds the error and its message.
+   *
    * @param init Server, context, kubeconfig path and the problem.
    * @param options The underlying cause.
    */
@@ -149,6 +153,8 @@ export class KubeApiError extends Error {
   readonly causes: readonly ApiCause[];
 
   /**
+   * Builds the error and its message.
+   *
    * @param init The request and the API's answer.
    * @param options The underlying cause.
    */
@@ -187,6 +193,8 @@ export class ManifestError extends Error {
   readonly problem: string;
 
   /**
+   * Builds the error and its message.
+   *
    * @param problem What is wrong.
    * @param init Where: file, document index and line.
    */
@@ -233,6 +241,8 @@ export class UnknownKindError extends Error {
   readonly groups: readonly string[];
 
   /**
+   * Builds the error and its message.
+   *
    * @param init The kind asked for and the groups that exist.
    */
   constructor(
@@ -279,6 +289,8 @@ export class NotReadyError extends Error {
   readonly pending: readonly ObjectStatus[];
 
   /**
+   * Builds the error and its message.
+   *
    * @param init The budget and what is still pending.
    */
   constructor(init: { readonly timeoutMs: number; readonly pending: readonly ObjectStatus[] }) {
