@@ -25,3 +25,5 @@ export * from "./lib/workload/mod.ts";
 export * from "./lib/scaffold/mod.ts";
 export * from "./lib/registry/oci/mod.ts";
 export * from "./lib/gitops/mod.ts";
+export * from "./lib/cluster/mod.ts";
+export * from "./lib/registry/mod.ts";

@@ -12,6 +12,7 @@ import { registerGen } from "./gen.ts";
 import { registerInit } from "./init.ts";
 import { registerValidate } from "./validate.ts";
 import { registerGitOps } from "./gitops.ts";
+import { registerCluster } from "./cluster.ts";
 
 /** Adds command groups to the program. */
 export type RegisterCommands = (program: Command) => void;
@@ -19,6 +20,7 @@ export type RegisterCommands = (program: Command) => void;
 /** Every command group, in the order `bosun --help` lists them. */
 export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerConfig,
+  registerCluster,
   registerComponents,
   registerGen,
   registerInit,
