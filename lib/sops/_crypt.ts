@@ -287,13 +287,17 @@ export function decryptTree(
       if (isComment) {
         // sops keeps comments it cannot decrypt (older files had clear comments).
         if (isEncryptedValue(v.value)) {
-          try {
-            const d = decryptValue(v.value, key, aad);
-            out = new Comment(d instanceof Comment ? d.value : String(d), v.inline);
-            const iv = ivOf(v.value);
-            if (iv) options.stash?.put(out, aad, iv);
-          } catch {
-            out = v;
+          // sops's YAML parser sometimes files a trailing comment under an
+          // enclosing mapping: try the enclosing paths too.
+          for (let n = path.length; n >= 0; n--) {
+            const candidate = n === path.length ? aad : path.slice(0, n).join(":") + ":";
+            try {
+              const d = decryptValue(v.value, key, candidate);
+              out = new Comment(d instanceof Comment ? d.value : String(d), v.inline);
+              break;
+            } catch {
+              out = v;
+            }
           }
         }
       } else if (typeof v === "string") {

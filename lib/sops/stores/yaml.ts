@@ -140,8 +140,27 @@ function mapToBranch(m: YAMLMap, seen: Set<unknown>, withOwnComments: boolean): 
     else throw new SopsFormatError("YAML mappings with complex keys are not supported");
     items.push({ key, value: nodeToTree(v, seen) });
   }
-  if (withOwnComments) push(commentLines(m.comment));
+  if (withOwnComments) {
+    // yaml.v3 (and so sops) attaches a trailing comment to the deepest last
+    // mapping before it; place it there so the additional data agrees.
+    const trailing = commentLines(m.comment);
+    const deepest = deepestLast(items);
+    if (deepest) deepest.push(...trailing.map((key) => ({ key, value: null })));
+    else push(trailing);
+  }
   return new Branch(items);
+}
+
+function deepestLast(items: TreeItem[]): TreeItem[] | undefined {
+  let found: TreeItem[] | undefined;
+  let cur = items;
+  for (;;) {
+    const last = cur[cur.length - 1];
+    if (!last || typeof last.key !== "string" || !(last.value instanceof Branch)) return found;
+    if (last.value.items.length === 0) return found;
+    found = last.value.items;
+    cur = found;
+  }
 }
 
 function resolveAliases(doc: Document.Parsed): void {
