@@ -12,6 +12,19 @@ import type { ClusterTarget } from "./types.ts";
 /** A full config from either a config or a bare cluster target. */
 export function toConfig(target: ResolvedConfig | ClusterTarget): ResolvedConfig {
   if ("apiVersion" in target) return target;
+  if (target.config !== undefined) {
+    const spec = target.config.spec;
+    return {
+      ...target.config,
+      spec: {
+        ...spec,
+        kubeconfig: target.kubeconfig ?? spec.kubeconfig,
+        ...(target.context ?? spec.context) === undefined
+          ? {}
+          : { context: (target.context ?? spec.context)! },
+      },
+    };
+  }
   return applyDefaults({
     metadata: { name: target.name },
     spec: {

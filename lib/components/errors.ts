@@ -22,6 +22,8 @@ export class ComponentGraphError extends Error {
   readonly components: readonly string[];
 
   /**
+   * Builds the error and its message.
+   *
    * @param problem What is wrong.
    * @param components The components concerned.
    */
@@ -48,6 +50,8 @@ export class ComponentConfigError extends Error {
   readonly component: string;
 
   /**
+   * Builds the error and its message.
+   *
    * @param component The component.
    * @param problem What is wrong.
    */
@@ -96,7 +100,11 @@ export class ComponentInstallError extends Error {
   /** What happened to every component. */
   readonly result: InstallComponentsResult;
 
-  /** @param init The failed component, its chart, the cause and the overall result. */
+  /**
+   * Builds the error and its message.
+   *
+   * @param init The failed component, its chart, the cause and the overall result.
+   */
   constructor(init: ComponentInstallErrorInit) {
     const cause = init.cause instanceof Error ? init.cause.message : String(init.cause);
     const stopped = init.result.components

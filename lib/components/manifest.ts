@@ -27,7 +27,11 @@ export class ManifestChecksumError extends Error {
   /** The sha256 of what was downloaded, or `undefined` when nothing was. */
   readonly actual: string | undefined;
 
-  /** @param init The URL, the pinned and the actual checksum (or why the fetch failed). */
+  /**
+   * Builds the error and its message.
+   *
+   * @param init The URL, the pinned and the actual checksum (or why the fetch failed).
+   */
   constructor(
     init: {
       readonly url: string;

@@ -145,4 +145,6 @@ export interface ClusterTarget {
   readonly kubeconfig?: string | undefined;
   /** Context. @default derived from the distribution and name (`kind-<name>`, …) */
   readonly context?: string | undefined;
+  /** The config the cluster was created from (its component settings are used). */
+  readonly config?: ResolvedConfig | undefined;
 }

@@ -6,8 +6,7 @@
 
 import { parse } from "yaml";
 
-/** A JSON-compatible object of Helm values. */
-export type Values = Readonly<Record<string, unknown>>;
+import type { Values } from "./values.ts";
 
 /**
  * Writes values to a fresh private directory (0700) as a 0600 file and runs

@@ -52,6 +52,8 @@ export class HelmError extends Error {
   readonly timedOut: boolean;
 
   /**
+   * Builds the error and its message.
+   *
    * @param init What failed and Helm's message.
    * @param options The underlying error as `cause`.
    */

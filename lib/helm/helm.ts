@@ -9,7 +9,8 @@
 import { CommandError, defaultRunner, findTool, type Runner } from "../exec/mod.ts";
 import { chartArgs, chartName, type ChartRef, describeChart } from "./chart.ts";
 import { HelmError, helmMessage, type HelmOperation } from "./errors.ts";
-import { canonicalJson, localChartId, type Values, withValuesFile } from "./_values.ts";
+import { canonicalJson, localChartId, withValuesFile } from "./_values.ts";
+import type { Values } from "./values.ts";
 
 /** The oldest Helm the wrapper supports. */
 export const HELM_MIN_VERSION = "3.8.0";

@@ -4,6 +4,9 @@
  * @module
  */
 
+/** A JSON-compatible object of Helm values. */
+export type Values = Readonly<Record<string, unknown>>;
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
