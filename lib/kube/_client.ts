@@ -200,6 +200,7 @@ class KubeClient implements Kube {
   #init: ClientInit;
   #auth: Promise<Auth> | undefined;
   #client: Deno.HttpClient | undefined;
+  #h2 = true;
   #discovery = new Map<string, Promise<Map<string, ResourceInfo> | undefined>>();
   #groups: Promise<string[]> | undefined;
 
@@ -217,17 +218,26 @@ class KubeClient implements Kube {
       this.#auth = this.#init.auth();
       auth = await this.#auth;
       this.#client?.close();
-      this.#client = undefined;
-      const tls = auth.tls;
-      if (tls.caCerts || tls.cert) {
-        const opts: Deno.CreateHttpClientOptions = {};
-        if (tls.caCerts) opts.caCerts = tls.caCerts;
-        this.#client = tls.cert && tls.key
-          ? Deno.createHttpClient({ ...opts, cert: tls.cert, key: tls.key })
-          : Deno.createHttpClient(opts);
-      }
+      this.#client = this.#makeClient(auth.tls);
     }
     return { auth, client: this.#client };
+  }
+
+  /**
+   * HTTP/2 only for https servers (every apiserver speaks it; Deno's fetch does
+   * not negotiate it by default): one multiplexed connection instead of one per
+   * concurrent request. Falls back to the default client if it fails to connect.
+   */
+  #makeClient(tls: Tls): Deno.HttpClient {
+    const opts: Deno.CreateHttpClientOptions = {};
+    if (tls.caCerts) opts.caCerts = tls.caCerts;
+    if (this.#h2 && this.server.startsWith("https:")) {
+      opts.http1 = false;
+      opts.http2 = true;
+    }
+    return tls.cert && tls.key
+      ? Deno.createHttpClient({ ...opts, cert: tls.cert, key: tls.key })
+      : Deno.createHttpClient(opts);
   }
 
   async #fetch(
@@ -261,6 +271,12 @@ class KubeClient implements Kube {
       return await fetch(url, init);
     } catch (error) {
       if (options.signal?.aborted) throw error;
+      if (this.#h2 && !(error instanceof DOMException)) {
+        this.#h2 = false;
+        this.#client?.close();
+        this.#client = this.#makeClient(auth.tls);
+        return await this.#fetch(method, path, options, stream);
+      }
       const problem = error instanceof DOMException && error.name === "TimeoutError"
         ? `no answer within ${this.#init.timeoutMs} ms`
         : (error as Error).message;
