@@ -27,3 +27,4 @@ export * from "./lib/registry/oci/mod.ts";
 export * from "./lib/gitops/mod.ts";
 export * from "./lib/cluster/mod.ts";
 export * from "./lib/registry/mod.ts";
+export * from "./lib/sops/mod.ts";
