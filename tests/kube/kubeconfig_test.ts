@@ -247,3 +247,35 @@ Deno.test({
     assert.equal(current.stdout.trim(), "kind-dev");
   },
 });
+
+Deno.test("two processes merging at the same time both land", async () => {
+  const path = await tempConfig(THREE);
+  const mod = new URL("../../lib/kube/mod.ts", import.meta.url).href;
+  const script = (who: string) =>
+    `import { mergeKubeconfig } from "${mod}";
+     for (let i = 0; i < 5; i++) {
+       await mergeKubeconfig({
+         clusters: [{ name: "${who}-" + i, cluster: { server: "https://127.0.0.1:" + (7000 + i) } }],
+         users: [{ name: "${who}-" + i, user: { token: "t" } }],
+         contexts: [{ name: "${who}-" + i, context: { cluster: "${who}-" + i, user: "${who}-" + i } }],
+       }, { kubeconfig: ${JSON.stringify(path)} });
+     }`;
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  await Promise.all(
+    ["p1", "p2"].map((who) =>
+      defaultRunner.run(Deno.execPath(), ["eval", "--config", config, script(who)])
+    ),
+  );
+  const { data } = await loadKubeconfig({ kubeconfig: path });
+  const names = (data.contexts ?? []).map((c) => c.name);
+  assert.deepEqual(names.slice(0, 3), ["kind-alpha", "staging", "prod"]);
+  assert.deepEqual(
+    names.slice(3).sort(),
+    ["p1-0", "p1-1", "p1-2", "p1-3", "p1-4", "p2-0", "p2-1", "p2-2", "p2-3", "p2-4"],
+  );
+  assert.equal((data.users ?? []).length, 13);
+  assert.deepEqual(
+    entries(await Deno.readTextFile(path), "users").slice(0, 3),
+    entries(THREE, "users"),
+  );
+});
