@@ -49,7 +49,7 @@ export {
   type ImportAgeKeyResult,
 } from "./agekeys.ts";
 export type { SopsKeySourceOptions } from "./_core.ts";
-export type { KeySpec } from "./config.ts";
+export type { CreationRule, KeySpec, SopsConfig } from "./config.ts";
 export type { CryptRules } from "./_crypt.ts";
 export type { SopsFormat } from "./stores/mod.ts";
 export type {
