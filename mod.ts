@@ -23,6 +23,7 @@ export * from "./lib/kube/mod.ts";
 export * from "./lib/ui/mod.ts";
 export * from "./lib/workload/mod.ts";
 export * from "./lib/scaffold/mod.ts";
+export * from "./lib/workflows/mod.ts";
 export * from "./lib/registry/oci/mod.ts";
 export * from "./lib/gitops/mod.ts";
 export * from "./lib/cluster/mod.ts";
