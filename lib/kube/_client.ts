@@ -102,6 +102,10 @@ export async function openKube(options: ConnectOptions): Promise<Kube> {
     } else if (user?.username && user.password) {
       headers.authorization = `Basic ${btoa(`${user.username}:${user.password}`)}`;
       secrets.push(user.password);
+    } else if (typeof rawUser.tokenFile === "string") {
+      const token = (await readText(rawUser.tokenFile, "token file", where)).trim();
+      headers.authorization = `Bearer ${token}`;
+      secrets.push(token);
     } else if (rawUser.exec) {
       const cred = await execCredential(rawUser.exec as ExecConfig, where, contextName);
       if (cred.token) {
@@ -277,9 +281,12 @@ class KubeClient implements Kube {
         this.#client = this.#makeClient(auth.tls);
         return await this.#fetch(method, path, options, stream);
       }
-      const problem = error instanceof DOMException && error.name === "TimeoutError"
+      let problem = error instanceof DOMException && error.name === "TimeoutError"
         ? `no answer within ${this.#init.timeoutMs} ms`
         : (error as Error).message;
+      if (this.#init.skipTLSVerify && /certificate|UnknownIssuer/i.test(problem)) {
+        problem += " (insecure-skip-tls-verify is not supported: set certificate-authority-data)";
+      }
       throw new KubeConnectionError({
         server: this.server,
         problem,

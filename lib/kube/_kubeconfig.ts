@@ -77,7 +77,7 @@ export async function loadMerged(
     const text = await readIfExists(path);
     if (text === undefined) continue;
     read.push(path);
-    const data = parseData(text, path);
+    const data = resolvePaths(parseData(text, path), dirOf(path));
     for (const section of SECTIONS) {
       const target = merged[section] as Named[];
       for (const entry of (data[section] ?? []) as Named[]) {
@@ -89,6 +89,25 @@ export async function loadMerged(
     }
   }
   return { data: merged, paths: read };
+}
+
+/** Makes relative file references absolute against the kubeconfig's directory, as kubectl does. */
+function resolvePaths(data: KubeconfigData, dir: string): KubeconfigData {
+  const abs = (v: unknown) =>
+    typeof v === "string" && v !== "" && !v.startsWith("/") && !v.startsWith("~")
+      ? `${dir}/${v}`
+      : v;
+  const fix = (o: Record<string, unknown> | undefined, keys: readonly string[]) => {
+    if (!o) return;
+    for (const k of keys) if (k in o) o[k] = abs(o[k]);
+  };
+  for (const c of data.clusters ?? []) fix(c.cluster, ["certificate-authority"]);
+  for (const u of data.users ?? []) {
+    fix(u.user, ["client-certificate", "client-key", "tokenFile"]);
+    const exec = u.user?.exec as Record<string, unknown> | undefined;
+    if (typeof exec?.command === "string" && exec.command.includes("/")) fix(exec, ["command"]);
+  }
+  return data;
 }
 
 // ---------------------------------------------------------------- locking

@@ -6,6 +6,7 @@ import {
   FIELD_MANAGER,
   KubeApiError,
   KubeconfigError,
+  KubeConnectionError,
   type KubeObject,
   ManifestError,
   UnknownKindError,
@@ -337,4 +338,64 @@ Deno.test({
       kube.close();
     }
   },
+});
+
+Deno.test({
+  name: "connectKube resolves relative CA and tokenFile paths against the kubeconfig's directory",
+  ignore: !env,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    await Deno.writeTextFile(`${dir}/ca.crt`, env!.caPem);
+    await Deno.writeTextFile(`${dir}/token`, `${env!.token}\n`);
+    await Deno.writeTextFile(
+      `${dir}/config`,
+      stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{
+          name: "t",
+          cluster: { server: env!.server, "certificate-authority": "ca.crt" },
+        }],
+        users: [{ name: "t", user: { tokenFile: "token" } }],
+        contexts: [{ name: "t", context: { cluster: "t", user: "t", namespace: "kube-system" } }],
+        "current-context": "t",
+      }),
+    );
+    const kube = await connectKube({ kubeconfig: `${dir}/config` });
+    try {
+      assert.equal(kube.context, "t");
+      assert.equal(kube.namespace, "kube-system");
+      const version = await kube.request<{ gitVersion: string }>("GET", "/version");
+      assert.equal(version.gitVersion, env!.version);
+    } finally {
+      kube.close();
+    }
+  },
+});
+
+Deno.test("an unreachable server gives a KubeConnectionError naming server, context and kubeconfig", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/config`;
+  await Deno.writeTextFile(
+    path,
+    stringify({
+      clusters: [{ name: "a", cluster: { server: "https://127.0.0.1:1" } }],
+      users: [{ name: "a", user: { token: "t" } }],
+      contexts: [{ name: "a", context: { cluster: "a", user: "a" } }],
+      "current-context": "a",
+    }),
+  );
+  const kube = await connectKube({ kubeconfig: path });
+  try {
+    const err = await kube.request("GET", "/version").catch((e) => e);
+    assert.ok(err instanceof KubeConnectionError, String(err));
+    assert.equal(err.server, "https://127.0.0.1:1");
+    assert.match(
+      err.message,
+      /^Cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:1 \(context "a", kubeconfig "/,
+    );
+    assert.doesNotMatch(err.message, /Bearer|"t"/);
+  } finally {
+    kube.close();
+  }
 });
