@@ -35,8 +35,9 @@ async function sourceFiles(dirs: readonly string[]): Promise<string[]> {
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = `${dir}/${e.name}`;
-      if (e.isDirectory && !["node_modules", "fixtures", "stubs"].includes(e.name)) await walk(path);
-      else if (e.isFile && /\.tsx?$/.test(e.name)) out.push(path);
+      if (e.isDirectory && !["node_modules", "fixtures", "stubs"].includes(e.name)) {
+        await walk(path);
+      } else if (e.isFile && /\.tsx?$/.test(e.name)) out.push(path);
     }
   };
   for (const d of dirs) await walk(d);
@@ -102,7 +103,9 @@ const counts = await summarise(junit);
 console.log(`\ntest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 Deno.exit(failed ? 1 : 0);
 
-async function summarise(file: string): Promise<{ passed: number; failed: number; skipped: number }> {
+async function summarise(
+  file: string,
+): Promise<{ passed: number; failed: number; skipped: number }> {
   let xml = "";
   try {
     xml = await Deno.readTextFile(file);

@@ -11,8 +11,10 @@ import { registerConfig } from "./config.ts";
 import { registerGen } from "./gen.ts";
 import { registerInit } from "./init.ts";
 import { registerValidate } from "./validate.ts";
+import { registerWorkflows } from "./workflows.ts";
 import { registerGitOps } from "./gitops.ts";
 import { registerCluster } from "./cluster.ts";
+import { registerSecrets } from "./secrets.ts";
 
 /** Adds command groups to the program. */
 export type RegisterCommands = (program: Command) => void;
@@ -25,5 +27,7 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerGen,
   registerInit,
   registerValidate,
+  registerWorkflows,
   registerGitOps,
+  registerSecrets,
 ];
