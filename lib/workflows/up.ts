@@ -7,6 +7,7 @@
 
 import type { ApplyObjects } from "../cluster/mod.ts";
 import type { Helm } from "../helm/mod.ts";
+import { findTool } from "../exec/mod.ts";
 import { silentReporter } from "../ui/mod.ts";
 import { isDir, loadWorkflowConfig, Timings, under } from "./_common.ts";
 import { pushWorkflow } from "./push.ts";
@@ -93,6 +94,8 @@ export async function upWorkflow(options: UpOptions = {}): Promise<UpSummary> {
   const reporter = options.reporter ?? silentReporter;
   const timings = new Timings();
   const { config, baseDir } = await timings.run("config", () => loadWorkflowConfig(options));
+  // Docker first: every distribution runs in it, so say that before naming the CLI.
+  await findTool("docker", options.runner ? { runner: options.runner } : {});
   const { createCluster } = await import("../cluster/mod.ts");
   const cluster = await timings.run(
     "registry, mirrors and cluster",
