@@ -253,7 +253,9 @@ async function explain(
       if (why) {
         return {
           ...status,
-          message: `${status.message ? `${status.message}; ` : ""}pod ${pod.metadata.name}: ${why}`,
+          message: `${
+            status.message ? `${status.message.replace(/\.$/, "")}; ` : ""
+          }pod ${pod.metadata.name}: ${why}`,
         };
       }
     }

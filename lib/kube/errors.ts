@@ -299,9 +299,11 @@ export class NotReadyError extends Error {
         s.message ? `: ${s.message}` : ""
       }`
     );
-    super(
-      `${init.pending.length} object(s) not ready after ${init.timeoutMs} ms:\n${lines.join("\n")}`,
-    );
+    const failed = init.pending.filter((s) => s.state === "Failed").length;
+    const head = failed > 0
+      ? `${init.pending.length} object(s) not ready (${failed} failed)`
+      : `${init.pending.length} object(s) not ready after ${init.timeoutMs} ms`;
+    super(`${head}:\n${lines.join("\n")}`);
     this.name = "NotReadyError";
     this.timeoutMs = init.timeoutMs;
     this.pending = init.pending;
