@@ -14,6 +14,7 @@
  */
 
 export * from "./types.ts";
+export * from "./errors.ts";
 export * from "./up.ts";
 export * from "./down.ts";
 export * from "./status.ts";

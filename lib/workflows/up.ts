@@ -7,7 +7,8 @@
 
 import type { ApplyObjects } from "../cluster/mod.ts";
 import type { Helm } from "../helm/mod.ts";
-import { findTool } from "../exec/mod.ts";
+import { defaultRunner, findTool } from "../exec/mod.ts";
+import { DockerUnavailableError } from "./errors.ts";
 import { silentReporter } from "../ui/mod.ts";
 import { isDir, loadWorkflowConfig, Timings, under } from "./_common.ts";
 import { pushWorkflow } from "./push.ts";
@@ -81,6 +82,7 @@ export interface UpSummary {
  * @param options Config, runner, reporter, whether to push.
  * @returns The summary: context, registry, components with versions, timings.
  * @throws {ToolNotFoundError} Docker or the distribution's CLI is missing.
+ * @throws {DockerUnavailableError} The Docker daemon does not answer.
  * @throws {ClusterCreateError} Creating the cluster failed (what it started is removed).
  * @throws {ComponentInstallError} A component failed.
  *
@@ -95,7 +97,16 @@ export async function upWorkflow(options: UpOptions = {}): Promise<UpSummary> {
   const timings = new Timings();
   const { config, baseDir } = await timings.run("config", () => loadWorkflowConfig(options));
   // Docker first: every distribution runs in it, so say that before naming the CLI.
-  await findTool("docker", options.runner ? { runner: options.runner } : {});
+  const runner = options.runner ?? defaultRunner;
+  const docker = await findTool("docker", { runner });
+  const daemon = await runner.run(docker.path, ["version", "--format", "{{.Server.Version}}"], {
+    throwOnError: false,
+    timeoutMs: 15_000,
+  });
+  if (!daemon.success) {
+    const detail = daemon.stderr.trim().split("\n").pop() ?? `exit code ${daemon.code}`;
+    throw new DockerUnavailableError(config.metadata.name, detail);
+  }
   const { createCluster } = await import("../cluster/mod.ts");
   const cluster = await timings.run(
     "registry, mirrors and cluster",
