@@ -254,7 +254,7 @@ async function explain(
         return {
           ...status,
           message: `${
-            status.message ? `${status.message.replace(/\.$/, "")}; ` : ""
+            status.message ? `${status.message}${status.message.endsWith(".") ? "" : ";"} ` : ""
           }pod ${pod.metadata.name}: ${why}`,
         };
       }
