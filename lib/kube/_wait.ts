@@ -3,7 +3,7 @@
 
 import { silentReporter } from "../ui/mod.ts";
 import type { Kube } from "./client.ts";
-import { describeRef, KubeApiError, NotReadyError } from "./errors.ts";
+import { describeRef, KubeApiError, NotReadyError, UnknownKindError } from "./errors.ts";
 import { getCondition } from "./helpers.ts";
 import { computeStatus } from "./status.ts";
 import type { KubeObject, ObjectRef, ObjectStatus } from "./types.ts";
@@ -50,7 +50,15 @@ export async function waitAll(
   const groups = new Map<string, Group>();
   for (const o of objects) {
     const r = toRef(o);
-    const namespaced = (await kube.resource(r.apiVersion, r.kind)).namespaced;
+    // A kind not served yet (its CRD is still being installed) counts as NotFound
+    // until it appears; its scope is then taken from the reference.
+    const namespaced = await kube.resource(r.apiVersion, r.kind).then(
+      (info) => info.namespaced,
+      (error) => {
+        if (error instanceof UnknownKindError) return r.namespace !== undefined;
+        throw error;
+      },
+    );
     const namespace = namespaced ? r.namespace || kube.namespace : undefined;
     refs.push({ apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace });
     const gk = `${r.apiVersion}|${r.kind}|${namespace ?? ""}`;
@@ -105,12 +113,31 @@ export async function waitAll(
   const runGroup = async (g: Group) => {
     const signal = controller.signal;
     const interval = options.pollIntervalMs ?? 1000;
-    const base = await kube.pathFor({
-      apiVersion: g.apiVersion,
-      kind: g.kind,
-      name: "",
-      namespace: g.namespace,
-    });
+    let base: string | undefined;
+    while (base === undefined) {
+      try {
+        base = await kube.pathFor({
+          apiVersion: g.apiVersion,
+          kind: g.kind,
+          name: "",
+          namespace: g.namespace,
+        });
+      } catch (error) {
+        if (!(error instanceof UnknownKindError)) throw error;
+        for (const n of g.names) {
+          const ref = refOf(g, n);
+          statuses.set(keyOf(ref), {
+            ref,
+            state: "NotFound",
+            reason: "KindNotServed",
+            message: error.message.split(". API groups")[0],
+          });
+        }
+        await sleep(interval, signal);
+        if (signal.aborted) return;
+        kube.invalidateDiscovery();
+      }
+    }
     const single = g.names.size === 1 ? [...g.names][0] : undefined;
     const fieldSelector = single ? `metadata.name=${single}` : undefined;
     while (!signal.aborted) {

@@ -262,3 +262,62 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "waitForReady waits for a custom resource whose CRD is installed during the wait",
+  ignore: !api,
+  fn: async () => {
+    const kube = await connect(api!);
+    try {
+      const group = `late-${uid()}.bosun.test`;
+      const ns = `late-${uid()}`;
+      await ensureNamespace(kube, ns);
+      const cr: KubeObject = {
+        apiVersion: `${group}/v1`,
+        kind: "Gizmo",
+        metadata: { name: "g", namespace: ns },
+        spec: {},
+      };
+      const waiting = waitForReady(kube, [cr], { timeoutMs: 30_000, pollIntervalMs: 100 });
+      await new Promise((r) => setTimeout(r, 400));
+      await applyManifests(
+        kube,
+        [{
+          apiVersion: "apiextensions.k8s.io/v1",
+          kind: "CustomResourceDefinition",
+          metadata: { name: `gizmos.${group}` },
+          spec: {
+            group,
+            scope: "Namespaced",
+            names: { kind: "Gizmo", plural: "gizmos" },
+            versions: [{
+              name: "v1",
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: { type: "object", x_kubernetes_preserve_unknown_fields: true },
+              },
+            }],
+          },
+        }, cr].map((o) =>
+          JSON.parse(
+            JSON.stringify(o).replace(
+              "x_kubernetes_preserve_unknown_fields",
+              "x-kubernetes-preserve-unknown-fields",
+            ),
+          )
+        ),
+      );
+      const [status] = await waiting;
+      assert.equal(status!.state, "Current");
+      const missing = await waitForReady(kube, [{ ...cr, apiVersion: `never-${group}/v1` }], {
+        timeoutMs: 300,
+        pollIntervalMs: 100,
+      }).catch((e) => e);
+      assert.ok(missing instanceof NotReadyError);
+      assert.equal(missing.pending[0]!.reason, "KindNotServed");
+    } finally {
+      kube.close();
+    }
+  },
+});
