@@ -9,7 +9,7 @@
 import { stringify } from "yaml";
 import { eksaRegistryMirrorConfiguration } from "../registry/mod.ts";
 import { Docker } from "../registry/_docker.ts";
-import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./_base.ts";
+import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./base.ts";
 import { ClusterInputError } from "./errors.ts";
 import type {
   PlannedCommand,
@@ -41,7 +41,9 @@ export const EKSA_DEFAULT_KUBERNETES = "1.33";
  * console.assert(JSON.stringify(cluster).includes('"count":2'));
  * ```
  */
-export function renderEksaSpec(input: ProviderInput): [Obj, Obj] {
+export function renderEksaSpec(
+  input: ProviderInput,
+): [Record<string, unknown>, Record<string, unknown>] {
   const { config } = input;
   const name = config.metadata.name;
   const spec = config.spec;
@@ -78,9 +80,9 @@ export function renderEksaSpec(input: ProviderInput): [Obj, Obj] {
     : {};
   controlPlane.count = spec.nodes.controlPlanes;
 
-  const groups =
+  const groups: Obj[] =
     (Array.isArray(base.workerNodeGroupConfigurations) ? base.workerNodeGroupConfigurations : [])
-      .filter(isObj).map((g) => ({ ...g }));
+      .filter(isObj).map((g, i) => ({ name: `md-${i}`, ...g }));
   if (spec.nodes.workers > 0) {
     if (groups.length === 0) groups.push({ name: "md-0" });
     groups[0]!.count = spec.nodes.workers;
@@ -127,7 +129,7 @@ function eksaCleanupScript(cluster: string): string {
 /** The EKS Anywhere provider: drives `eksctl anywhere` and `docker`. */
 export class EksaProvider extends BaseProvider {
   /** `EKSAnywhere`. */
-  readonly distribution = "EKSAnywhere" as const;
+  readonly distribution: "EKSAnywhere" = "EKSAnywhere";
   /** eksctl-anywhere 0.20 or newer. */
   readonly tool: ToolRequirement = {
     name: "eksctl",

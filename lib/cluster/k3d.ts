@@ -7,7 +7,7 @@
 
 import { parse, stringify } from "yaml";
 import { k3sRegistriesYaml } from "../registry/mod.ts";
-import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./_base.ts";
+import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./base.ts";
 import type {
   PlannedCommand,
   PlannedFile,
@@ -47,7 +47,7 @@ interface ExtraArg extends Obj {
  * console.assert(JSON.stringify(cfg).includes("--flannel-backend=none"));
  * ```
  */
-export function renderK3dConfig(input: ProviderInput): Obj {
+export function renderK3dConfig(input: ProviderInput): Record<string, unknown> {
   const { config } = input;
   const spec = config.spec;
   const docs = parseNative(input);
@@ -98,7 +98,7 @@ interface K3dClusterJson {
 /** The K3d provider: drives `k3d`. */
 export class K3dProvider extends BaseProvider {
   /** `K3d`. */
-  readonly distribution = "K3d" as const;
+  readonly distribution: "K3d" = "K3d";
   /** k3d 5.6 or newer (v1alpha5 configs). */
   readonly tool: ToolRequirement = {
     name: "k3d",

@@ -8,7 +8,7 @@
 import { stringify } from "yaml";
 import { containerdHostsFiles } from "../registry/mod.ts";
 import { Docker } from "../registry/_docker.ts";
-import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./_base.ts";
+import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./base.ts";
 import type {
   PlannedCommand,
   PlannedFile,
@@ -54,7 +54,7 @@ function hasSettings(node: Obj): boolean {
  * console.assert((cfg.nodes as unknown[]).length === 3);
  * ```
  */
-export function renderKindConfig(input: ProviderInput): Obj {
+export function renderKindConfig(input: ProviderInput): Record<string, unknown> {
   const { config } = input;
   const spec = config.spec;
   const docs = parseNative(input);
@@ -140,7 +140,7 @@ export function renderKindConfig(input: ProviderInput): Obj {
 /** The Kind provider: drives `kind` and, for start/stop, `docker`. */
 export class KindProvider extends BaseProvider {
   /** `Kind`. */
-  readonly distribution = "Kind" as const;
+  readonly distribution: "Kind" = "Kind";
   /** kind 0.20 or newer. */
   readonly tool: ToolRequirement = {
     name: "kind",

@@ -8,10 +8,10 @@
 
 import { parse } from "yaml";
 import type { Distribution, ResolvedConfig } from "../config/mod.ts";
-import { defaultRunner, findTool, type Runner } from "../exec/mod.ts";
+import { defaultRunner, type Runner } from "../exec/mod.ts";
+import { checkTools } from "./_tools.ts";
 import { type Reporter, silentReporter, type Step } from "../ui/mod.ts";
 import {
-  CLUSTER_LABEL,
   inClusterRegistryHost,
   type KubeconfigData,
   localRegistryHostingConfigMap,
@@ -38,7 +38,7 @@ import {
   ClusterInputError,
 } from "./errors.ts";
 import { createSteps } from "./plan.ts";
-import { allProviders, getProvider } from "./providers.ts";
+import { getProvider } from "./providers.ts";
 import type { ClusterProvider, ProviderContext } from "./types.ts";
 
 /** Options shared by the lifecycle functions. */
@@ -104,22 +104,6 @@ function handle(config: ResolvedConfig, provider: ClusterProvider, created: bool
       : {}),
     config,
   };
-}
-
-/** Checks the provider's CLI and Docker (installed, recent enough). */
-async function checkTools(provider: ClusterProvider, runner: Runner): Promise<void> {
-  const t = provider.tool;
-  await findTool(t.name, {
-    minVersion: t.minVersion,
-    versionArgs: t.versionArgs,
-    ...(t.versionPattern ? { versionPattern: t.versionPattern } : {}),
-    runner,
-  });
-  await findTool("docker", {
-    minVersion: "20.10.0",
-    versionArgs: ["version", "--format", "{{.Client.Version}}"],
-    runner,
-  });
 }
 
 function portFree(port: number): boolean {
@@ -429,128 +413,4 @@ export function startCluster(input: ClusterInput, options: ClusterOptions = {}):
  */
 export function stopCluster(input: ClusterInput, options: ClusterOptions = {}): Promise<Cluster> {
   return setRunning(input, "stop", options);
-}
-
-/** One cluster found by {@linkcode listClusters}. */
-export interface ClusterSummary {
-  /** The name. */
-  readonly name: string;
-  /** The distribution. */
-  readonly distribution: Distribution;
-  /** Its context (the tool's naming). */
-  readonly context: string;
-}
-
-/** Options for {@linkcode listClusters}. */
-export interface ListClustersOptions extends Omit<ClusterOptions, "stateDir" | "baseDir"> {
-  /** Only these distributions; their tools must be installed. @default every distribution whose tool is installed */
-  readonly distributions?: readonly Distribution[];
-}
-
-/**
- * Lists clusters of every distribution (or the ones asked for). A
- * distribution whose CLI is not installed is skipped with a warning on the
- * reporter, unless it was asked for explicitly (then it throws).
- *
- * @param options Distributions, runner, reporter.
- * @returns The clusters, sorted by distribution then name.
- * @throws {ToolNotFoundError} A requested distribution's CLI (or Docker) is missing.
- *
- * @example
- * ```ts ignore
- * import { listClusters } from "@bosun/sdk";
- * for (const c of await listClusters()) console.log(c.distribution, c.name);
- * ```
- */
-export async function listClusters(options: ListClustersOptions = {}): Promise<ClusterSummary[]> {
-  const runner = options.runner ?? defaultRunner;
-  const reporter = options.reporter ?? silentReporter;
-  const providers = options.distributions
-    ? options.distributions.map((d) => getProvider(d))
-    : allProviders();
-  const out: ClusterSummary[] = [];
-  for (const provider of providers) {
-    try {
-      await checkTools(provider, runner);
-    } catch (error) {
-      if (options.distributions) throw error;
-      reporter.log("warn", `skipping ${provider.distribution}: ${(error as Error).message}`);
-      continue;
-    }
-    const ctx: ProviderContext = { runner, stateDir: "", reporter };
-    for (const name of (await provider.list(ctx)).sort()) {
-      out.push({ name, distribution: provider.distribution, context: provider.contextName(name) });
-    }
-  }
-  return out;
-}
-
-/** What {@linkcode describeCluster} found. */
-export interface ClusterDescription {
-  /** The name. */
-  readonly name: string;
-  /** The distribution. */
-  readonly distribution: Distribution;
-  /** The context. */
-  readonly context: string;
-  /** The kubeconfig file. */
-  readonly kubeconfig: string;
-  /** Whether the cluster exists. */
-  readonly exists: boolean;
-  /** Node containers and their state. */
-  readonly nodes: readonly { readonly name: string; readonly state: string }[];
-  /** Bosun's registry containers and their state. */
-  readonly registries: readonly {
-    readonly name: string;
-    readonly role: string;
-    readonly state: string;
-  }[];
-  /** The state directory. */
-  readonly stateDir: string;
-}
-
-/**
- * Describes a cluster: whether it exists, its node and registry containers.
- *
- * @param input A config or the short form.
- * @param options Runner.
- * @returns The description.
- * @throws {ToolNotFoundError} The CLI or Docker is missing.
- *
- * @example
- * ```ts ignore
- * import { describeCluster } from "@bosun/sdk";
- * console.log(await describeCluster({ name: "dev" }));
- * ```
- */
-export async function describeCluster(
-  input: ClusterInput,
-  options: ClusterOptions = {},
-): Promise<ClusterDescription> {
-  const config = resolveClusterInput(input);
-  const provider = getProvider(config.spec.distribution);
-  const name = config.metadata.name;
-  const runner = options.runner ?? defaultRunner;
-  await checkTools(provider, runner);
-  const pinput = await providerInput(config, options);
-  const ctx: ProviderContext = { runner, stateDir: pinput.stateDir, reporter: silentReporter };
-  const docker = new Docker(runner);
-  const nodes = await docker.containers(provider.nodeLabels(name));
-  const regs = await docker.containers([`${CLUSTER_LABEL}=${name}`]);
-  return {
-    name,
-    distribution: config.spec.distribution,
-    context: config.spec.context ?? provider.contextName(name),
-    kubeconfig: config.spec.kubeconfig,
-    exists: await provider.exists(name, ctx),
-    nodes: nodes.map((n) => ({ name: n.name, state: n.state })).sort((a, b) =>
-      a.name.localeCompare(b.name)
-    ),
-    registries: regs.map((r) => ({
-      name: r.name,
-      role: r.labels["dev.bosun.role"] ?? "",
-      state: r.state,
-    })),
-    stateDir: pinput.stateDir,
-  };
 }

@@ -21,6 +21,7 @@ export { resolveClusterInput } from "./_input.ts";
 export * from "./providers.ts";
 export * from "./plan.ts";
 export * from "./lifecycle.ts";
+export * from "./inspect.ts";
 export { KindProvider, renderKindConfig } from "./kind.ts";
 export { K3dProvider, k3sImage, renderK3dConfig } from "./k3d.ts";
 export {
@@ -30,3 +31,4 @@ export {
   TalosProvider,
 } from "./talos.ts";
 export { EKSA_DEFAULT_KUBERNETES, EksaProvider, renderEksaSpec } from "./eksa.ts";
+export { BaseProvider } from "./base.ts";

@@ -9,7 +9,7 @@
 import { stringify } from "yaml";
 import { talosRegistryMirrors } from "../registry/mod.ts";
 import { Docker } from "../registry/_docker.ts";
-import { bareVersion, BaseProvider, type Obj, parseNative } from "./_base.ts";
+import { bareVersion, BaseProvider, type Obj, parseNative } from "./base.ts";
 import type {
   PlannedCommand,
   PlannedFile,
@@ -60,7 +60,7 @@ export function talosNetwork(cluster: string): { cidr: string; controlPlane: str
  * console.assert(JSON.stringify(main).includes('"name":"none"'));
  * ```
  */
-export function renderTalosPatches(input: ProviderInput): Obj[] {
+export function renderTalosPatches(input: ProviderInput): Record<string, unknown>[] {
   const spec = input.config.spec;
   const machine: Obj = {};
   const cluster: Obj = {};
@@ -84,7 +84,7 @@ export function renderTalosPatches(input: ProviderInput): Obj[] {
 /** The Talos provider: drives `talosctl` (Docker provisioner) and `docker`. */
 export class TalosProvider extends BaseProvider {
   /** `Talos`. */
-  readonly distribution = "Talos" as const;
+  readonly distribution: "Talos" = "Talos";
   /** talosctl 1.12 or newer (`RegistryMirrorConfig` documents). */
   readonly tool: ToolRequirement = {
     name: "talosctl",

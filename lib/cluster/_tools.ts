@@ -1,0 +1,24 @@
+/**
+ * Tool checks shared by the lifecycle functions.
+ *
+ * @module
+ */
+
+import { findTool, type Runner } from "../exec/mod.ts";
+import type { ClusterProvider } from "./types.ts";
+
+/** Checks the provider's CLI and Docker (installed, recent enough). */
+export async function checkTools(provider: ClusterProvider, runner: Runner): Promise<void> {
+  const t = provider.tool;
+  await findTool(t.name, {
+    minVersion: t.minVersion,
+    versionArgs: t.versionArgs,
+    ...(t.versionPattern ? { versionPattern: t.versionPattern } : {}),
+    runner,
+  });
+  await findTool("docker", {
+    minVersion: "20.10.0",
+    versionArgs: ["version", "--format", "{{.Client.Version}}"],
+    runner,
+  });
+}
