@@ -12,6 +12,8 @@ import { registerGen } from "./gen.ts";
 import { registerInit } from "./init.ts";
 import { registerValidate } from "./validate.ts";
 import { registerWorkflows } from "./workflows.ts";
+import { registerCompletions } from "./completions.ts";
+import { registerKsail } from "./ksail.ts";
 import { registerGitOps } from "./gitops.ts";
 import { registerCluster } from "./cluster.ts";
 import { registerSecrets } from "./secrets.ts";
@@ -30,4 +32,6 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerWorkflows,
   registerGitOps,
   registerSecrets,
+  registerKsail,
+  registerCompletions,
 ];

@@ -7,3 +7,4 @@
 
 export * from "./scaffold.ts";
 export * from "./errors.ts";
+export * from "./ksail.ts";
