@@ -19,7 +19,8 @@ import { writeFileAtomic } from "../fs/mod.ts";
 import { type Reporter, silentReporter } from "../ui/mod.ts";
 import { DEFAULT_APP, sopsConfigTemplate, type TemplateFile } from "../../templates/mod.ts";
 import { SCAFFOLDS } from "../../scaffolds/mod.ts";
-import { newAgeKey, sopsAgeKeyFile } from "./_age.ts";
+import { defaultAgeKeysFile } from "../sops/keys/age.ts";
+import { generateAgeKey, importAgeKey } from "../sops/agekeys.ts";
 import { renderNativeConfig } from "./_native.ts";
 import { ScaffoldError } from "./errors.ts";
 
@@ -117,11 +118,13 @@ export async function scaffoldProject(
   const existingRecipients = await readSopsRecipients(`${root}/.sops.yaml`);
   let recipient = existingRecipients[0];
   let keyFileWritten: string | undefined;
-  let pendingKey: { file: string; identity: string; recipient: string } | undefined;
+  let pendingKey: { file: string; text: string; recipient: string } | undefined;
   if (recipient === undefined) {
-    const key = newAgeKey();
+    const key = await generateAgeKey();
     recipient = key.recipient;
-    const file = absolute(options.ageKeyFile ?? sopsAgeKeyFile(env));
+    const file = absolute(
+      options.ageKeyFile ?? env("SOPS_AGE_KEY_FILE") ?? defaultAgeKeysFile(envRecord(env)),
+    );
     const real = await realDir(file);
     const realRoot = await Deno.realPath(root);
     const inside = (p: string, r: string) => p === r || p.startsWith(`${r}/`);
@@ -131,7 +134,7 @@ export async function scaffoldProject(
         `the SOPS age key file ${file} is inside the repository; set SOPS_AGE_KEY_FILE to a path outside it`,
       );
     }
-    pendingKey = { file, identity: key.identity, recipient: key.recipient };
+    pendingKey = { file, text: key.fileText, recipient: key.recipient };
   }
 
   const partial: BosunConfig = {
@@ -175,7 +178,11 @@ export async function scaffoldProject(
       step.log("debug", `${action.padEnd(11)} ${file.path}`);
     }
     if (pendingKey && results.some((r) => r.path === ".sops.yaml" && r.action !== "skipped")) {
-      await appendAgeKey(pendingKey.file, pendingKey.identity, pendingKey.recipient);
+      await Deno.mkdir(pendingKey.file.slice(0, pendingKey.file.lastIndexOf("/")) || "/", {
+        recursive: true,
+        mode: 0o700,
+      });
+      await importAgeKey(pendingKey.text, { keysFile: pendingKey.file });
       keyFileWritten = pendingKey.file;
       step.log("debug", `age key    ${pendingKey.recipient} → ${pendingKey.file}`);
     }
@@ -230,19 +237,13 @@ async function readSopsRecipients(path: string): Promise<string[]> {
   return out;
 }
 
-async function appendAgeKey(file: string, identity: string, recipient: string): Promise<void> {
-  await Deno.mkdir(file.slice(0, file.lastIndexOf("/")) || "/", { recursive: true, mode: 0o700 });
-  let existing = "";
-  try {
-    existing = await Deno.readTextFile(file);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+function envRecord(env: (name: string) => string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ["HOME", "USERPROFILE", "XDG_CONFIG_HOME", "APPDATA"]) {
+    const v = env(k);
+    if (v !== undefined) out[k] = v;
   }
-  const sep = existing === "" || existing.endsWith("\n") ? "" : "\n";
-  const entry = `# created: ${
-    new Date().toISOString()
-  } by bosun init\n# public key: ${recipient}\n${identity}\n`;
-  await writeFileAtomic(file, `${existing}${sep}${entry}`, { mode: 0o600 });
+  return out;
 }
 
 async function denoJsonOptions(sdk: string | undefined) {
