@@ -133,6 +133,11 @@ export async function applyAll(
         pollIntervalMs: 100,
       });
       kube.invalidateDiscovery();
+      // Established can precede discovery by a moment: make sure every served
+      // version is discoverable, so the CRDs are usable once this call returns.
+      await pool(crds.flatMap((i) => servedKinds(i.manifest.object)), concurrency, async (ref) => {
+        await resourceOfNewCrd(kube, ref);
+      });
     }
 
     // Scope of every other object, from discovery (or from its CRD in this call).
@@ -180,6 +185,22 @@ export async function applyAll(
     step.fail(error);
     throw error;
   }
+}
+
+/** `apiVersion`/`kind` of every served version of a CRD. */
+function servedKinds(crd: KubeObject): ObjectRef[] {
+  const spec = crd.spec as {
+    group?: string;
+    names?: { kind?: string };
+    versions?: { name?: string; served?: boolean }[];
+  } | undefined;
+  const kind = spec?.names?.kind;
+  if (!spec?.group || !kind) return [];
+  return (spec.versions ?? []).filter((v) => v.served !== false && v.name).map((v) => ({
+    apiVersion: `${spec.group}/${v.name}`,
+    kind,
+    name: "",
+  }));
 }
 
 /** Discovery of a CRD's kind just after it became Established can lag for a moment: retry. */

@@ -295,18 +295,11 @@ Deno.test({
               served: true,
               storage: true,
               schema: {
-                openAPIV3Schema: { type: "object", x_kubernetes_preserve_unknown_fields: true },
+                openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
               },
             }],
           },
-        }, cr].map((o) =>
-          JSON.parse(
-            JSON.stringify(o).replace(
-              "x_kubernetes_preserve_unknown_fields",
-              "x-kubernetes-preserve-unknown-fields",
-            ),
-          )
-        ),
+        }, cr],
       );
       const [status] = await waiting;
       assert.equal(status!.state, "Current");
