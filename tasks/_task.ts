@@ -15,6 +15,7 @@ export async function runTask(body: (reporter: Reporter) => Promise<void>): Prom
   } catch (error) {
     const name = error instanceof Error ? error.name : "";
     console.error(`✗ ${error instanceof Error ? error.message : String(error)}`);
-    Deno.exit(name === "ToolNotFoundError" ? 3 : name === "ConfigError" ? 2 : 1);
+    const missing = name === "ToolNotFoundError" || name === "DockerUnavailableError";
+    Deno.exit(missing ? 3 : name === "ConfigError" ? 2 : 1);
   }
 }
