@@ -182,15 +182,18 @@ Deno.test({
       const ns = `wait-nf-${uid()}`;
       await ensureNamespace(kube, ns);
       const cm = { apiVersion: "v1", kind: "ConfigMap", name: "later", namespace: ns };
-      const waiting = waitForReady(kube, [cm], { timeoutMs: 20_000 });
+      // A long poll interval: only the watch can deliver the new object quickly.
+      const waiting = waitForReady(kube, [cm], { timeoutMs: 20_000, pollIntervalMs: 10_000 });
       await new Promise((r) => setTimeout(r, 300));
       await applyManifests(kube, {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: "later", namespace: ns },
       });
+      const created = Date.now();
       const [status] = await waiting;
       assert.equal(status!.state, "Current", "picked up by the watch once created");
+      assert.ok(Date.now() - created < 2_000, `watch latency ${Date.now() - created} ms`);
       const err = await waitForReady(kube, [{ ...cm, name: "never" }], { timeoutMs: 500 }).catch((
         e,
       ) => e);
