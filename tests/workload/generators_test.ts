@@ -202,7 +202,7 @@ Deno.test("bosun gen prints the same object the builder returns, and --help has 
     "ingress",
     "--help",
   ]);
-  assert.match(help.stdout, /Example:\n  bosun gen ingress/);
+  assert.match(help.stdout, /Example:\n {2}bosun gen ingress/);
   const bad = await defaultRunner.run(Deno.execPath(), ["run", "-A", cli, "gen", "service", "x"], {
     throwOnError: false,
   });
