@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { formatUpSummary, upWorkflow } from "../../lib/workflows/mod.ts";
+import {
+  downWorkflow,
+  formatUpSummary,
+  statusWorkflow,
+  upWorkflow,
+} from "../../lib/workflows/mod.ts";
 import { requirePeers } from "../harness/peers.ts";
 import { useTestEnv } from "../harness/mod.ts";
 import { fakeTools, type FakeWorld, kubeconfigAs, stubPath } from "./_fake_tools.ts";
