@@ -90,6 +90,27 @@ Deno.test({
         again.components.every((c) => c.status === "unchanged"),
         JSON.stringify(again.components),
       );
+
+      // status reads the cluster through kind, the API and helm.
+      const where = { config, runner, stateDir: `${dir}/state`, baseDir: dir };
+      const status = await statusWorkflow(where);
+      assert.equal(status.exists, true);
+      assert.equal(status.context, "kind-dev");
+      const components = status.components
+        .map((c) => [c.name, c.status, c.installed === c.wanted.replace(/^v/, "")])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+      assert.deepEqual(components, [
+        ["cert-manager", "deployed", true],
+        ["kubelet-csr-approver", "deployed", true],
+        ["metrics-server", "deployed", true],
+      ]);
+      assert.equal(status.gitops, undefined);
+
+      // down deletes the cluster; then status says it is gone.
+      const down = await downWorkflow(where);
+      assert.equal(down.deleted, true);
+      assert.ok(runner.lines.some((l) => /kind delete cluster .*--name dev/.test(l)));
+      assert.equal((await statusWorkflow(where)).exists, false);
     } finally {
       await stubs.restore();
       await Deno.remove(dir, { recursive: true });
