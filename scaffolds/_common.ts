@@ -55,7 +55,7 @@ export function layout(context: ScaffoldContext, engine: Scaffold["engine"], par
     ...parts.clusterFiles.map((f) => ({ ...f, path: `${k}/clusters/local/${f.path}` })),
     gitignoreTemplate(),
     denoJsonTemplate({ ...context.denoJson, sourceDirectory: k }),
-    ciWorkflowTemplate(),
+    ciWorkflowTemplate({ distribution: context.distribution }),
     readmeTemplate({
       cluster: context.cluster,
       distribution: context.distribution,

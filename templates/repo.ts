@@ -75,7 +75,23 @@ export function gitignoreTemplate(): TemplateFile {
 export interface CiWorkflowOptions {
   /** Whether the workflow also creates a cluster and runs `deno task up`. @default true */
   readonly cluster?: boolean;
+  /** The distribution, whose CLI the cluster job installs. @default "Kind" */
+  readonly distribution?: string;
 }
+
+/** How CI installs each distribution's CLI. */
+const CLI_INSTALL: Readonly<Record<string, Record<string, unknown>>> = {
+  Kind: { name: "Install kind", uses: "helm/kind-action@v1", with: { install_only: true } },
+  K3d: {
+    name: "Install k3d",
+    run: "curl -fsSL https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash",
+  },
+  Talos: { name: "Install talosctl", run: "curl -fsSL https://talos.dev/install | sh" },
+  EKSAnywhere: {
+    name: "Install eksctl anywhere",
+    run: "brew install aws/tap/eks-anywhere",
+  },
+};
 
 /**
  * A GitHub Actions workflow: validate the manifests on every push, then create
@@ -109,6 +125,7 @@ export function ciWorkflowTemplate(options: CiWorkflowOptions = {}): TemplateFil
       needs: "validate",
       steps: [
         ...setup,
+        CLI_INSTALL[options.distribution ?? "Kind"] ?? CLI_INSTALL.Kind!,
         { name: "Create the cluster", run: "deno task up" },
         { name: "Status", run: "deno task status" },
         { name: "Delete the cluster", if: "always()", run: "deno task down" },
