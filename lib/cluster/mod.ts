@@ -32,3 +32,4 @@ export {
 } from "./talos.ts";
 export { EKSA_DEFAULT_KUBERNETES, EksaProvider, renderEksaSpec } from "./eksa.ts";
 export { BaseProvider } from "./base.ts";
+export * from "./target.ts";

@@ -132,19 +132,4 @@ export interface InstallComponentsResult {
   readonly changed: boolean;
 }
 
-/**
- * A cluster to install into, as returned by `createCluster` or written by
- * hand: the name, the distribution and how to reach it.
- */
-export interface ClusterTarget {
-  /** The cluster name. */
-  readonly name: string;
-  /** Its distribution. */
-  readonly distribution: Distribution;
-  /** Kubeconfig path. @default `~/.kube/config` */
-  readonly kubeconfig?: string | undefined;
-  /** Context. @default derived from the distribution and name (`kind-<name>`, …) */
-  readonly context?: string | undefined;
-  /** The config the cluster was created from (its component settings are used). */
-  readonly config?: ResolvedConfig | undefined;
-}
+export type { ClusterTarget } from "../cluster/target.ts";
