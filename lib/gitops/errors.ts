@@ -24,6 +24,8 @@ export class GitOpsEngineNotInstalledError extends Error {
   readonly engine: EngineName | "None";
 
   /**
+
+   * Creates the value from its parts.
    * @param cluster The cluster name.
    * @param engine The engine looked for.
    * @param detail What is missing.
@@ -91,6 +93,8 @@ export class ReconcileError extends Error {
   readonly timedOut: boolean;
 
   /**
+
+   * Creates the value from its parts.
    * @param init What failed.
    * @param options The cause.
    */
@@ -135,6 +139,8 @@ export class GitOpsConfigError extends TypeError {
   readonly cluster: string;
 
   /**
+
+   * Creates the value from its parts.
    * @param cluster The cluster name.
    * @param reason What is wrong.
    */

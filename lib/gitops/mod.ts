@@ -23,3 +23,4 @@ export * from "./argocd.ts";
 export * from "./reconcile.ts";
 export * from "./push.ts";
 export * from "./components.ts";
+export type { SopsKeyOptions } from "./_sops.ts";

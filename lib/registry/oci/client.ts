@@ -11,7 +11,15 @@ import { dockerCredentials, type RegistryCredentials } from "./credentials.ts";
 import { ArtifactNotFoundError, RegistryError, RegistryUnreachableError } from "./errors.ts";
 import { MEDIA_TYPES } from "./media.ts";
 import { isLoopbackRegistry } from "./reference.ts";
-import { sha256Digest, type Spool } from "./_blob.ts";
+import { sha256Digest } from "./_blob.ts";
+
+/** Blob content too large to hold in memory, read back in chunks. */
+export interface BlobReader {
+  /** The content when it is held in memory, else `undefined`. */
+  readonly bytes: Uint8Array | undefined;
+  /** Reads `length` bytes from `offset`. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
 
 /** Options for {@linkcode RegistryClient}. */
 export interface RegistryClientOptions {
@@ -31,31 +39,47 @@ export interface RegistryClientOptions {
 
 /** A content descriptor. */
 export interface Descriptor {
+  /** Media type of the content. */
   readonly mediaType: string;
+  /** `sha256:…` digest of the content. */
   readonly digest: string;
+  /** Size in bytes. */
   readonly size: number;
+  /** Annotations. */
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** An OCI image manifest. */
 export interface ImageManifest {
+  /** Always 2. */
   readonly schemaVersion: 2;
+  /** The manifest's own media type. */
   readonly mediaType: string;
+  /** The artifact type, when set. */
   readonly artifactType?: string;
+  /** The config blob. */
   readonly config: Descriptor;
+  /** The content layers. */
   readonly layers: readonly Descriptor[];
+  /** Manifest annotations (source, revision, created). */
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** A manifest with its digest as the registry reports it. */
 export interface FetchedManifest {
+  /** The manifest digest. */
   readonly digest: string;
+  /** The parsed manifest. */
   readonly manifest: ImageManifest;
+  /** The manifest exactly as served (its digest is over these bytes). */
   readonly bytes: Uint8Array;
 }
 
-interface Challenge {
+/** A parsed `WWW-Authenticate` challenge. */
+export interface Challenge {
+  /** `bearer` or `basic` (lower case). */
   readonly scheme: string;
+  /** Its parameters (`realm`, `service`, `scope`), keys in lower case. */
   readonly params: Readonly<Record<string, string>>;
 }
 
@@ -84,6 +108,8 @@ export class RegistryClient {
   readonly #tokens = new Map<string, string>();
 
   /**
+
+   * Creates the value from its parts.
    * @param registry Host with optional port.
    * @param options Transport and credentials.
    */
@@ -126,7 +152,7 @@ export class RegistryClient {
     blob: {
       readonly digest: string;
       readonly size: number;
-      readonly spool?: Spool;
+      readonly spool?: BlobReader;
       readonly bytes?: Uint8Array;
     },
   ): Promise<boolean> {

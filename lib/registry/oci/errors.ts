@@ -37,6 +37,8 @@ export class RegistryError extends Error {
   readonly code: string | undefined;
 
   /**
+
+   * Creates the value from its parts.
    * @param message What failed, naming the registry and repository.
    * @param init Structured fields.
    * @param options The cause.
@@ -63,6 +65,7 @@ export class RegistryError extends Error {
  */
 export class RegistryUnreachableError extends RegistryError {
   /**
+   * Creates the value from its parts.
    * @param registry The registry host.
    * @param detail Why the connection failed.
    * @param options The cause.
@@ -92,6 +95,8 @@ export class ArtifactNotFoundError extends RegistryError {
   readonly reference: string;
 
   /**
+
+   * Creates the value from its parts.
    * @param registry The registry host.
    * @param repository The repository.
    * @param reference The tag or digest.
@@ -121,6 +126,8 @@ export class ArtifactSourceError extends Error {
   readonly path: string;
 
   /**
+
+   * Creates the value from its parts.
    * @param path The directory or file.
    * @param reason Why it cannot be packaged.
    * @param options The cause.
@@ -146,6 +153,8 @@ export class InvalidReferenceError extends TypeError {
   readonly input: string;
 
   /**
+
+   * Creates the value from its parts.
    * @param input The rejected reference.
    * @param reason What is wrong with it.
    */
