@@ -12,51 +12,11 @@
  * @module
  */
 
-import { Command, CommanderError } from "commander";
-import { COMMAND_GROUPS } from "./lib/cli/commands.ts";
+import { CommanderError } from "commander";
 import { EXIT } from "./lib/cli/_context.ts";
-import denoJson from "./deno.json" with { type: "json" };
+import { createProgram, VERSION } from "./lib/cli/program.ts";
 
-/** The version of this package. */
-export const VERSION: string = denoJson.version;
-
-/**
- * Builds the `bosun` program with every command group registered.
- *
- * @returns The commander program, not yet parsed.
- *
- * @example
- * ```ts
- * import { createProgram } from "@bosun/sdk/cli";
- * const program = createProgram();
- * console.assert(program.commands.some((c) => c.name() === "config"));
- * ```
- */
-export function createProgram(): Command {
-  const program = new Command("bosun")
-    .description(
-      "Rig a local Kubernetes platform from code: clusters, components, GitOps, secrets.",
-    )
-    .version(VERSION, "-V, --version", "print the version")
-    .option("-c, --config <file>", "config file (default: bosun.yaml found walking up)")
-    .option("--json", "machine-readable output and JSON progress events")
-    .option("-q, --quiet", "print only failures and warnings")
-    .option("-v, --verbose", "print debug messages")
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .addHelpText(
-      "after",
-      "\nExamples:\n  bosun config validate\n  bosun cluster create --dry-run\n\n" +
-        "Exit codes: 0 success, 1 failure, 2 bad usage or invalid config, 3 missing tool.",
-    );
-  for (const register of COMMAND_GROUPS) register(program);
-  for (const command of allCommands(program)) command.exitOverride();
-  return program;
-}
-
-function allCommands(command: Command): Command[] {
-  return command.commands.flatMap((c) => [c, ...allCommands(c)]);
-}
+export { VERSION };
 
 /**
  * Runs `bosun` with `args` and returns the exit code (it does not exit).
@@ -86,7 +46,7 @@ function exitCodeFor(error: unknown): number {
   const name = error instanceof Error ? error.name : "";
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
   if (name === "ConfigError") return EXIT.usage;
-  if (name === "ToolNotFoundError") return EXIT.missingTool;
+  if (name === "ToolNotFoundError" || name === "DockerUnavailableError") return EXIT.missingTool;
   if (Deno.env.get("BOSUN_DEBUG") && error instanceof Error) console.error(error.stack);
   return EXIT.failure;
 }

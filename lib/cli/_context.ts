@@ -52,3 +52,8 @@ export function output(command: Command, value: unknown, text: string): void {
   if (globals(command).json) console.log(JSON.stringify(value, null, 2));
   else if (text) console.log(text);
 }
+
+/** Adds an "Examples:" section to a command's help. */
+export function examples(command: Command, ...lines: readonly string[]): Command {
+  return command.addHelpText("after", `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}`);
+}

@@ -5,7 +5,7 @@
  */
 
 import type { Command } from "commander";
-import { globals, output, reporterFor } from "./_context.ts";
+import { examples, globals, output, reporterFor } from "./_context.ts";
 
 /** Flags that override bosun.yaml. */
 interface OverrideFlags {
@@ -71,8 +71,13 @@ async function printPlan(
 
 /** Registers the `cluster` command group. */
 export function registerCluster(program: Command): void {
-  const group = program.command("cluster").description(
-    "Create, delete, start, stop and inspect the local cluster (Kind, K3d, Talos, EKS Anywhere)",
+  const group = examples(
+    program.command("cluster").description(
+      "Create, delete, start, stop and inspect the local cluster (Kind, K3d, Talos, EKS Anywhere)",
+    ),
+    "bosun cluster create --dry-run",
+    "bosun cluster create --distribution K3d --workers 2",
+    "bosun cluster delete",
   );
 
   withOverrides(group.command("create"))

@@ -5,7 +5,7 @@
  */
 
 import type { Command } from "commander";
-import { globals, output, reporterFor } from "./_context.ts";
+import { examples, globals, output, reporterFor } from "./_context.ts";
 
 type ComponentsModule = typeof import("../components/mod.ts");
 type Graph = ReturnType<ComponentsModule["planComponents"]>;
@@ -38,8 +38,12 @@ function seconds(value: string): number {
 
 /** Registers the `components` command group. */
 export function registerComponents(program: Command): void {
-  const group = program.command("components").description(
-    "Plan and install cluster components (CNI, storage, metrics-server, cert-manager, policy engine, GitOps engine)",
+  const group = examples(
+    program.command("components").description(
+      "Plan and install cluster components (CNI, storage, metrics-server, cert-manager, policy engine, GitOps engine)",
+    ),
+    "bosun components plan",
+    "bosun components install cilium cert-manager",
   );
   group.command("plan")
     .description(

@@ -5,11 +5,15 @@
  */
 
 import type { Command } from "commander";
-import { globals, output } from "./_context.ts";
+import { examples, globals, output } from "./_context.ts";
 
 /** Registers the `config` command group. */
 export function registerConfig(program: Command): void {
-  const config = program.command("config").description("Validate and inspect bosun.yaml");
+  const config = examples(
+    program.command("config").description("Validate and inspect bosun.yaml"),
+    "bosun config validate",
+    "bosun config schema > bosun.schema.json",
+  );
   config.command("validate [file]")
     .description("Check a config file and list every problem")
     .addHelpText("after", "\nExample:\n  bosun config validate bosun.yaml")

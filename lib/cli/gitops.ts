@@ -5,7 +5,7 @@
  */
 
 import type { Command } from "commander";
-import { globals, output, reporterFor } from "./_context.ts";
+import { examples, globals, output, reporterFor } from "./_context.ts";
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -24,7 +24,11 @@ function engineOf(value: string): "Flux" | "ArgoCD" {
 
 /** Registers `gitops bootstrap`, `push` and `reconcile`. */
 export function registerGitOps(program: Command): void {
-  const group = program.command("gitops").description("Bootstrap Flux or Argo CD on the cluster");
+  const group = examples(
+    program.command("gitops").description("Bootstrap Flux or Argo CD on the cluster"),
+    "bosun gitops bootstrap",
+    "bosun push && bosun reconcile",
+  );
   group.command("bootstrap")
     .description("Install the GitOps engine and point it at the local registry source")
     .option("--engine <engine>", "Flux or ArgoCD (default: spec.gitops.engine)", engineOf)
@@ -55,22 +59,31 @@ export function registerGitOps(program: Command): void {
       "where to push (default: localhost:<hostPort>/<source dir>:<spec.gitops.ref>)",
     )
     .addHelpText("after", "\nExample:\n  bosun push k8s --ref localhost:5050/k8s:dev")
-    .action(async (dir: string | undefined, opts: { ref?: string }, command: Command) => {
-      const { loadConfig } = await import("../config/load.ts");
-      const { pushSource } = await import("../gitops/push.ts");
-      const { config, baseDir } = await loadConfig(globals(command).config);
-      const result = await pushSource(config, {
-        baseDir,
-        reporter: await reporterFor(command),
-        ...(dir ? { dir } : {}),
-        ...(opts.ref ? { ref: opts.ref } : {}),
-      });
-      output(
-        command,
-        result,
-        `✓ ${result.reference} ${result.digest}${result.unchanged ? " (unchanged)" : ""}`,
-      );
-    });
+    .option("--no-charts", "do not push the Helm charts under <source>/charts")
+    .action(
+      async (
+        dir: string | undefined,
+        opts: { ref?: string; charts: boolean },
+        command: Command,
+      ) => {
+        const { pushWorkflow } = await import("../workflows/push.ts");
+        const config = globals(command).config;
+        const result = await pushWorkflow({
+          reporter: await reporterFor(command),
+          charts: opts.charts,
+          ...(config ? { config } : {}),
+          ...(dir ? { dir } : {}),
+          ...(opts.ref ? { ref: opts.ref } : {}),
+        });
+        output(
+          command,
+          result,
+          `✓ ${result.reference} ${result.digest}${result.unchanged ? " (unchanged)" : ""}${
+            result.charts.length ? `; charts: ${result.charts.join(", ")}` : ""
+          }`,
+        );
+      },
+    );
 
   program.command("reconcile")
     .description("Trigger Flux or Argo CD and wait until the pushed revision is applied")
@@ -81,11 +94,11 @@ export function registerGitOps(program: Command): void {
     )
     .addHelpText("after", "\nExample:\n  bosun push && bosun reconcile --timeout 120")
     .action(async (opts: { timeout?: number; digest?: string }, command: Command) => {
-      const { loadConfig } = await import("../config/load.ts");
-      const { reconcile } = await import("../gitops/reconcile.ts");
-      const { config } = await loadConfig(globals(command).config);
-      const result = await reconcile(config, {
+      const { reconcileWorkflow } = await import("../workflows/reconcile.ts");
+      const config = globals(command).config;
+      const result = await reconcileWorkflow({
         reporter: await reporterFor(command),
+        ...(config ? { config } : {}),
         ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
         ...(opts.digest ? { digest: opts.digest } : {}),
       });

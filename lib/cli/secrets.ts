@@ -6,7 +6,7 @@
  */
 
 import type { Command } from "commander";
-import { output } from "./_context.ts";
+import { examples, output } from "./_context.ts";
 
 const collect = (v: string, prev: string[] = []): string[] => [
   ...prev,
@@ -335,4 +335,31 @@ export function registerSecrets(program: Command): void {
         ].join("\n"),
       );
     });
+  examples(
+    secrets,
+    "bosun secrets encrypt -i k8s/secrets/db.yaml",
+    "bosun secrets explain k8s/secrets/db.yaml",
+  );
+  const subcommandExamples: Readonly<Record<string, readonly string[]>> = {
+    encrypt: [
+      "bosun secrets encrypt -i k8s/secrets/db.yaml",
+      "bosun secrets encrypt --age age1… secret.env > secret.enc.env",
+    ],
+    decrypt: [
+      "bosun secrets decrypt k8s/secrets/db.yaml",
+      'bosun secrets decrypt --extract \'["data"]["password"]\' db.yaml',
+    ],
+    edit: ["bosun secrets edit k8s/secrets/db.yaml  # opens $SOPS_EDITOR or $EDITOR"],
+    rotate: ["bosun secrets rotate -i k8s/secrets/db.yaml"],
+    updatekeys: [
+      "bosun secrets updatekeys k8s/",
+      "bosun secrets updatekeys --dry-run k8s/secrets/db.yaml",
+    ],
+    set: ['bosun secrets set db.yaml \'["data"]["password"]\' \'"s3cret"\''],
+    unset: ['bosun secrets unset db.yaml \'["data"]["password"]\''],
+    explain: ["bosun secrets explain k8s/secrets/db.yaml"],
+    keygen: ["bosun secrets keygen --import", "bosun secrets keygen -o ~/keys/dev.txt"],
+    "import-key": ["bosun secrets import-key ~/Downloads/team.agekey"],
+  };
+  for (const sub of secrets.commands) examples(sub, ...(subcommandExamples[sub.name()] ?? []));
 }

@@ -14,6 +14,10 @@ import type { WorkflowOptions } from "./types.ts";
 export interface PushWorkflowOptions extends WorkflowOptions {
   /** Also `helm package` + `helm push` every chart under `<source>/charts`. @default true */
   readonly charts?: boolean;
+  /** Directory to push instead of `spec.gitops.sourceDirectory` (relative to `baseDir`). */
+  readonly dir?: string;
+  /** Where to push. @default `localhost:<hostPort>/<source dir>:<spec.gitops.ref>` */
+  readonly ref?: string;
 }
 
 /** What {@linkcode pushWorkflow} pushed. */
@@ -51,9 +55,14 @@ export async function pushWorkflow(options: PushWorkflowOptions = {}): Promise<P
   const { config, baseDir } = await loadWorkflowConfig(options);
   const reporter = options.reporter ?? silentReporter;
   const { pushSource } = await import("../gitops/mod.ts");
-  const source = under(baseDir, config.spec.gitops.sourceDirectory);
+  const source = under(baseDir, options.dir ?? config.spec.gitops.sourceDirectory);
   const pushed = await withStep(reporter, `Push ${source}`, async (step) => {
-    const r = await pushSource(config, { baseDir, reporter: step });
+    const r = await pushSource(config, {
+      baseDir,
+      reporter: step,
+      ...(options.dir ? { dir: options.dir } : {}),
+      ...(options.ref ? { ref: options.ref } : {}),
+    });
     step.update(r.unchanged ? "unchanged" : r.digest);
     return r;
   });

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import type { Command } from "commander";
 import { defaultRunner } from "../../lib/exec/mod.ts";
-import { createProgram, VERSION } from "../../cli.ts";
+import { VERSION } from "../../cli.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const deno = Deno.execPath();
@@ -73,20 +72,4 @@ Deno.test("--version prints the package version and --help exits 0", async () =>
   const help = await bosun(["--help"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: bosun/);
-});
-
-function walk(command: Command): Command[] {
-  return command.commands.flatMap((c) => [c, ...walk(c)]);
-}
-
-Deno.test("every command has help with an example", () => {
-  const missing: string[] = [];
-  for (const command of walk(createProgram())) {
-    if (command.commands.length > 0 || command.name() === "help") continue;
-    let help = "";
-    command.configureOutput({ writeOut: (s) => void (help += s), writeErr: () => {} });
-    command.outputHelp();
-    if (!/Example/.test(help)) missing.push(command.name());
-  }
-  assert.deepEqual(missing, []);
 });
