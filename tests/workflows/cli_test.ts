@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import type { Command } from "commander";
-import { createProgram } from "../../cli.ts";
+import { createProgram } from "../../lib/cli/program.ts";
 import { completionScript } from "../../lib/cli/completions.ts";
 import { defaultRunner, which } from "../../lib/exec/mod.ts";
+import { requirePeers } from "../harness/peers.ts";
 
 function all(command: Command): Command[] {
   return command.commands.flatMap((c) => [c, ...all(c)]);
@@ -63,8 +64,9 @@ t bosun gen deployment web --rep
   }
 });
 
+const shells = await requirePeers("zsh", "fish");
 for (const shell of ["zsh", "fish"] as const) {
-  const path = await which(shell);
+  const path = shells?.[shell];
   Deno.test({
     name: `the ${shell} completion script parses with the real ${shell}`,
     ignore: path === undefined,
