@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Distribution, ResolvedConfig } from "../config/mod.ts";
+import type { ResolvedConfig } from "../config/mod.ts";
 import type { Helm } from "../helm/mod.ts";
 import type { Kube } from "../kube/mod.ts";
 import type { Step } from "../ui/mod.ts";
