@@ -80,14 +80,42 @@ function canonical(o: KubeObject): string {
 
 /**
  * Whether a real apply changed the object. A new resourceVersion normally means
- * a change, except when the apply set no fields at all (e.g. a bare Namespace):
- * the API then only records a `before-first-apply` manager for the old fields.
+ * a change, except:
+ * - when the apply set no fields at all (e.g. a bare Namespace): the API then
+ *   only records a `before-first-apply` manager for the old fields;
+ * - when a controller wrote the object's status between our read and our apply
+ *   (a Deployment rolling out): for objects with a `generation`, the spec
+ *   changed only if the generation did, and our own labels and annotations
+ *   changed only if our managed-fields entry did.
  */
 function changed(old: KubeObject, after: KubeObject, manager: string): boolean {
   if (old.metadata.resourceVersion === after.metadata.resourceVersion) return false;
-  const owners = (after.metadata.managedFields ?? []) as { manager?: string }[];
+  const owners = (after.metadata.managedFields ?? []) as ManagedFields[];
   const hadOwners = ((old.metadata.managedFields ?? []) as unknown[]).length > 0;
-  return hadOwners || owners.some((m) => m.manager === manager);
+  if (!hadOwners && !owners.some((m) => m.manager === manager)) return false;
+  const before = old.metadata.generation;
+  const now = after.metadata.generation;
+  if (before !== undefined && now !== undefined) {
+    if (before !== now) return true;
+    return JSON.stringify(appliedBy(old, manager)) !== JSON.stringify(appliedBy(after, manager));
+  }
+  return true;
+}
+
+interface ManagedFields {
+  readonly manager?: string;
+  readonly operation?: string;
+  readonly subresource?: string;
+  readonly time?: string;
+  readonly fieldsV1?: unknown;
+}
+
+/** The managed-fields entry of `manager`'s applies to the main resource. */
+function appliedBy(object: KubeObject, manager: string): unknown {
+  const entry = ((object.metadata.managedFields ?? []) as ManagedFields[]).find((m) =>
+    m.manager === manager && m.operation === "Apply" && !m.subresource
+  );
+  return entry && { time: entry.time, fieldsV1: entry.fieldsV1 };
 }
 
 /** Applies everything; see {@linkcode applyManifests}. */
