@@ -17,10 +17,11 @@
 import type { ResolvedConfig } from "../config/mod.ts";
 import type { Component } from "../components/types.ts";
 import { defineHelmComponent } from "../components/define.ts";
-import { connectHelm, type Helm, mergeValues } from "../helm/mod.ts";
+import type { Helm } from "../helm/mod.ts";
 import { applyManifests, type Kube, type KubeObject, waitForReady } from "../kube/mod.ts";
 import { type Reporter, silentReporter } from "../ui/mod.ts";
-import { type ClusterLike, kubeFor, kubeTarget, toConfig } from "./_target.ts";
+import type { ClusterLike } from "./_target.ts";
+import { bootstrapEngine } from "./_bootstrap.ts";
 import { findAgeKeys, type SopsKeyOptions } from "./_sops.ts";
 import { GITOPS_CHARTS } from "./charts.ts";
 import type { BootstrapResult } from "./flux.ts";
@@ -178,42 +179,11 @@ export async function bootstrapArgoCD(
   cluster: ClusterLike,
   options: BootstrapArgoCDOptions = {},
 ): Promise<BootstrapResult> {
-  const config = toConfig(cluster);
-  const reporter = options.reporter ?? silentReporter;
-  const started = performance.now();
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  const pin = GITOPS_CHARTS["argo-cd"];
-  const override = config.spec.components["argo-cd"];
-  const version = options.chartVersion ?? override?.version ?? pin.version;
-  const helm = options.helm ?? await connectHelm(kubeTarget(config));
-  const step = reporter.step(`Installing argo-cd ${version}`);
-  let helmChanged: boolean;
-  try {
-    const r = await helm.upgradeInstall(pin.release, pin.chart, {
-      namespace: pin.namespace,
-      version,
-      values: mergeValues(argoCdValues(), override?.values),
-      wait: true,
-      timeoutMs,
-      signal: options.signal,
-    });
-    helmChanged = r.changed;
-    step.succeed(r.changed ? `revision ${r.release.revision}` : "unchanged");
-  } catch (error) {
-    step.fail(error);
-    throw error;
-  }
-  const kube = await kubeFor(config, options.kube);
-  try {
-    const result = await configureArgoCD(config, kube, {
-      ...options,
-      reporter,
-      timeoutMs: Math.max(1000, timeoutMs - (performance.now() - started)),
-    });
-    return { ...result, changed: result.changed || helmChanged };
-  } finally {
-    if (!options.kube) kube.close();
-  }
+  return await bootstrapEngine(cluster, {
+    chart: "argo-cd",
+    values: argoCdValues(),
+    configure: configureArgoCD,
+  }, options);
 }
 
 /**
