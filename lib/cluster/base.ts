@@ -14,6 +14,7 @@ import type {
   ClusterProvider,
   PlannedCommand,
   PlannedFile,
+  ProviderCommand,
   ProviderContext,
   ProviderInput,
   ProviderPlan,
@@ -35,15 +36,7 @@ export function parseNative(input: ProviderInput): Obj[] {
   const out: Obj[] = [];
   for (const doc of docs) {
     if (doc.errors.length > 0) {
-      throw new ClusterInputError({
-        operation: "create",
-        cluster: input.config.metadata.name,
-        field: "spec.distributionConfig",
-        value: input.nativePath ?? "(inline)",
-        reason: `${input.nativePath ?? "the native config"} is not valid YAML: ${
-          doc.errors[0]!.message.split("\n")[0]
-        }`,
-      });
+      throw nativeError(input, `is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
@@ -71,17 +64,64 @@ export function bareVersion(version: string | undefined): string | undefined {
   return version?.replace(/^v/, "");
 }
 
+/** What {@linkcode BaseProvider.createPlan} puts in a plan besides the create command. */
+export interface CreatePlanOptions extends Pick<ProviderPlan, "network" | "preCreateNetwork"> {
+  /** The config files. @default renderConfig(input) */
+  readonly files?: readonly PlannedFile[];
+  /** What undoes the create command. @default the delete command, without its cwd */
+  readonly undo?: PlannedCommand["undo"];
+}
+
 /** Base class with the shared behaviour; subclasses supply the distribution specifics. */
 export abstract class BaseProvider implements ClusterProvider {
   abstract readonly distribution: Distribution;
   abstract readonly tool: ToolRequirement;
+  /** The distribution as step titles name it (`Kind`, `EKS Anywhere`). */
+  protected abstract readonly title: string;
   abstract contextName(cluster: string): string;
   abstract renderConfig(input: ProviderInput): PlannedFile[];
   abstract plan(input: ProviderInput): ProviderPlan;
-  abstract planDelete(cluster: string, stateDir: string): PlannedCommand[];
   abstract list(context: ProviderContext): Promise<string[]>;
   abstract kubeconfig(cluster: string, context: ProviderContext): Promise<string>;
   abstract nodeLabels(cluster: string): string[];
+  /** The command that deletes the cluster. */
+  protected abstract deleteCommand(cluster: string, stateDir: string): ProviderCommand;
+
+  /** The delete command, titled `Delete <title> cluster <name>`. */
+  planDelete(cluster: string, stateDir: string): PlannedCommand[] {
+    return [{
+      kind: "command",
+      title: `Delete ${this.title} cluster ${cluster}`,
+      ...this.deleteCommand(cluster, stateDir),
+    }];
+  }
+
+  /**
+   * A plan of the config files, then the one command that creates the cluster, titled
+   * `Create <title> cluster <name>` and undone by the delete command unless told otherwise.
+   */
+  protected createPlan(
+    input: ProviderInput,
+    command: ProviderCommand,
+    options: CreatePlanOptions,
+  ): ProviderPlan {
+    const name = input.config.metadata.name;
+    const remove = () => {
+      const { cmd, args } = this.deleteCommand(name, input.stateDir);
+      return { cmd, args };
+    };
+    return {
+      files: options.files ?? this.renderConfig(input),
+      create: [{
+        kind: "command",
+        title: `Create ${this.title} cluster ${name}`,
+        ...command,
+        undo: options.undo ?? remove(),
+      }],
+      network: options.network,
+      preCreateNetwork: options.preCreateNetwork,
+    };
+  }
 
   /** Whether the cluster is among {@linkcode list}'s names. */
   async exists(cluster: string, context: ProviderContext): Promise<boolean> {
@@ -111,7 +151,18 @@ export abstract class BaseProvider implements ClusterProvider {
     await this.setNodesRunning(cluster, "stop", context);
   }
 
-  /** Starts or stops the node containers found by {@linkcode nodeLabels}. */
+  /**
+   * Where a node container comes in the start order: lower first, then by name.
+   * @default 0 for every node
+   */
+  protected startRank(_labels: Readonly<Record<string, string>>): number {
+    return 0;
+  }
+
+  /**
+   * Starts (in {@linkcode startRank} order) or stops (by name) the node containers
+   * found by {@linkcode nodeLabels}.
+   */
   protected async setNodesRunning(
     cluster: string,
     action: "start" | "stop",
@@ -119,11 +170,18 @@ export abstract class BaseProvider implements ClusterProvider {
   ): Promise<string[]> {
     const docker = new Docker(context.runner);
     const nodes = await docker.containers(this.nodeLabels(cluster));
+    const rank = (labels: Readonly<Record<string, string>>) =>
+      action === "start" ? this.startRank(labels) : 0;
     const names = nodes
       .filter((c) => action === "start" ? c.state !== "running" : c.state === "running")
-      .map((c) => c.name)
-      .sort();
+      .sort((a, b) => rank(a.labels) - rank(b.labels) || byName(a.name, b.name))
+      .map((c) => c.name);
     if (names.length > 0) await docker.run([action, ...names]);
     return names;
   }
+}
+
+/** Code-unit order, as `Array.prototype.sort` orders strings. */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

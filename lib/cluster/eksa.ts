@@ -12,8 +12,8 @@ import { Docker } from "../registry/_docker.ts";
 import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./base.ts";
 import { ClusterInputError } from "./errors.ts";
 import type {
-  PlannedCommand,
   PlannedFile,
+  ProviderCommand,
   ProviderContext,
   ProviderInput,
   ProviderPlan,
@@ -137,6 +137,8 @@ export class EksaProvider extends BaseProvider {
     versionArgs: ["anywhere", "version"],
     versionPattern: /Version:\s*v(\d+\.\d+\.\d+)/,
   };
+  /** `EKS Anywhere`. */
+  protected readonly title = "EKS Anywhere";
 
   /** `<cluster>-admin@<cluster>`. */
   contextName(cluster: string): string {
@@ -164,51 +166,34 @@ export class EksaProvider extends BaseProvider {
 
   /** `eksctl anywhere create cluster` in the state directory (it writes `<name>/` there). */
   plan(input: ProviderInput): ProviderPlan {
-    const name = input.config.metadata.name;
-    return {
-      files: this.renderConfig(input),
-      create: [{
-        kind: "command",
-        title: `Create EKS Anywhere cluster ${name}`,
-        cmd: "eksctl",
-        args: [
-          "anywhere",
-          "create",
-          "cluster",
-          "--filename",
-          `${input.stateDir}/eksa-cluster.yaml`,
-        ],
-        cwd: input.stateDir,
-        // `eksctl anywhere delete` needs the kubeconfig a failed create never wrote:
-        // remove the CAPD nodes and the bootstrap kind cluster by their labels instead.
-        undo: { cmd: "sh", args: ["-c", eksaCleanupScript(name)] },
-      }],
+    return this.createPlan(input, {
+      cmd: "eksctl",
+      args: ["anywhere", "create", "cluster", "--filename", `${input.stateDir}/eksa-cluster.yaml`],
+      cwd: input.stateDir,
+    }, {
       network: "kind",
       preCreateNetwork: false,
-    };
-  }
-
-  #deleteArgs(cluster: string, stateDir: string): string[] {
-    return [
-      "anywhere",
-      "delete",
-      "cluster",
-      "--filename",
-      `${stateDir}/eksa-cluster.yaml`,
-      "--kubeconfig",
-      this.#kubeconfigPath(cluster, stateDir),
-    ];
+      // `eksctl anywhere delete` needs the kubeconfig a failed create never wrote:
+      // remove the CAPD nodes and the bootstrap kind cluster by their labels instead.
+      undo: { cmd: "sh", args: ["-c", eksaCleanupScript(input.config.metadata.name)] },
+    });
   }
 
   /** `eksctl anywhere delete cluster`. */
-  planDelete(cluster: string, stateDir: string): PlannedCommand[] {
-    return [{
-      kind: "command",
-      title: `Delete EKS Anywhere cluster ${cluster}`,
+  protected deleteCommand(cluster: string, stateDir: string): ProviderCommand {
+    return {
       cmd: "eksctl",
-      args: this.#deleteArgs(cluster, stateDir),
+      args: [
+        "anywhere",
+        "delete",
+        "cluster",
+        "--filename",
+        `${stateDir}/eksa-cluster.yaml`,
+        "--kubeconfig",
+        this.#kubeconfigPath(cluster, stateDir),
+      ],
       cwd: stateDir,
-    }];
+    };
   }
 
   /** Clusters whose CAPD load balancer `<name>-lb` exists. */

@@ -9,8 +9,8 @@ import { parse, stringify } from "yaml";
 import { k3sRegistriesYaml } from "../registry/mod.ts";
 import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./base.ts";
 import type {
-  PlannedCommand,
   PlannedFile,
+  ProviderCommand,
   ProviderContext,
   ProviderInput,
   ProviderPlan,
@@ -106,6 +106,8 @@ export class K3dProvider extends BaseProvider {
     versionArgs: ["version"],
     versionPattern: /k3d version v(\d+\.\d+\.\d+)/,
   };
+  /** `K3d`. */
+  protected readonly title = "K3d";
 
   /** `k3d-<cluster>`. */
   contextName(cluster: string): string {
@@ -130,28 +132,15 @@ export class K3dProvider extends BaseProvider {
   /** Network `k3d-<name>` first (mirrors are wired before the nodes boot), then `k3d cluster create`. */
   plan(input: ProviderInput): ProviderPlan {
     const name = input.config.metadata.name;
-    return {
-      files: this.renderConfig(input),
-      create: [{
-        kind: "command",
-        title: `Create K3d cluster ${name}`,
-        cmd: "k3d",
-        args: ["cluster", "create", name, "--config", `${input.stateDir}/k3d.yaml`],
-        undo: { cmd: "k3d", args: ["cluster", "delete", name] },
-      }],
-      network: `k3d-${name}`,
-      preCreateNetwork: true,
-    };
+    return this.createPlan(input, {
+      cmd: "k3d",
+      args: ["cluster", "create", name, "--config", `${input.stateDir}/k3d.yaml`],
+    }, { network: `k3d-${name}`, preCreateNetwork: true });
   }
 
   /** `k3d cluster delete <name>`. */
-  planDelete(cluster: string): PlannedCommand[] {
-    return [{
-      kind: "command",
-      title: `Delete K3d cluster ${cluster}`,
-      cmd: "k3d",
-      args: ["cluster", "delete", cluster],
-    }];
+  protected deleteCommand(cluster: string): ProviderCommand {
+    return { cmd: "k3d", args: ["cluster", "delete", cluster] };
   }
 
   /** `k3d cluster list --output json`. */

@@ -7,11 +7,10 @@
 
 import { stringify } from "yaml";
 import { containerdHostsFiles } from "../registry/mod.ts";
-import { Docker } from "../registry/_docker.ts";
 import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./base.ts";
 import type {
-  PlannedCommand,
   PlannedFile,
+  ProviderCommand,
   ProviderContext,
   ProviderInput,
   ProviderPlan,
@@ -148,6 +147,8 @@ export class KindProvider extends BaseProvider {
     versionArgs: ["version"],
     versionPattern: /kind v(\d+\.\d+\.\d+)/,
   };
+  /** `Kind`. */
+  protected readonly title = "Kind";
 
   /** `kind-<cluster>`. */
   contextName(cluster: string): string {
@@ -180,44 +181,29 @@ export class KindProvider extends BaseProvider {
 
   /** `kind create cluster` into a private kubeconfig; Bosun merges the context itself. */
   plan(input: ProviderInput): ProviderPlan {
-    const name = input.config.metadata.name;
     const args = [
       "create",
       "cluster",
       "--name",
-      name,
+      input.config.metadata.name,
       "--config",
       `${input.stateDir}/kind.yaml`,
       "--kubeconfig",
       `${input.stateDir}/kubeconfig`,
       ...(input.config.spec.cni === "Default" ? ["--wait", "120s"] : []),
     ];
-    return {
-      files: this.renderConfig(input),
-      create: [{
-        kind: "command",
-        title: `Create Kind cluster ${name}`,
-        cmd: "kind",
-        args,
-        undo: { cmd: "kind", args: this.#deleteArgs(name, input.stateDir) },
-      }],
+    return this.createPlan(input, { cmd: "kind", args }, {
       network: "kind",
       preCreateNetwork: false,
-    };
-  }
-
-  #deleteArgs(cluster: string, stateDir: string): string[] {
-    return ["delete", "cluster", "--name", cluster, "--kubeconfig", `${stateDir}/kubeconfig`];
+    });
   }
 
   /** `kind delete cluster` (it never edits the user's kubeconfig: Bosun removes the context). */
-  planDelete(cluster: string, stateDir: string): PlannedCommand[] {
-    return [{
-      kind: "command",
-      title: `Delete Kind cluster ${cluster}`,
+  protected deleteCommand(cluster: string, stateDir: string): ProviderCommand {
+    return {
       cmd: "kind",
-      args: this.#deleteArgs(cluster, stateDir),
-    }];
+      args: ["delete", "cluster", "--name", cluster, "--kubeconfig", `${stateDir}/kubeconfig`],
+    };
   }
 
   /** `kind get clusters`: one name per line ("No kind clusters found." goes to stderr). */
@@ -232,15 +218,8 @@ export class KindProvider extends BaseProvider {
     return (await context.runner.run("kind", ["get", "kubeconfig", "--name", cluster])).stdout;
   }
 
-  /** Starts the control planes first, then the rest (kind has no start command). */
-  override async start(cluster: string, context: ProviderContext): Promise<void> {
-    const docker = new Docker(context.runner);
-    const nodes = (await docker.containers(this.nodeLabels(cluster)))
-      .filter((c) => c.state !== "running");
-    const order = (c: { labels: Readonly<Record<string, string>> }) =>
-      c.labels["io.x-k8s.kind.role"] === "control-plane" ? 0 : 1;
-    const names = nodes.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name))
-      .map((c) => c.name);
-    if (names.length > 0) await docker.run(["start", ...names]);
+  /** Control planes start first (kind has no start command: the node containers are started). */
+  protected override startRank(labels: Readonly<Record<string, string>>): number {
+    return labels["io.x-k8s.kind.role"] === "control-plane" ? 0 : 1;
   }
 }

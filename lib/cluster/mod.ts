@@ -31,5 +31,5 @@ export {
   TalosProvider,
 } from "./talos.ts";
 export { EKSA_DEFAULT_KUBERNETES, EksaProvider, renderEksaSpec } from "./eksa.ts";
-export { BaseProvider } from "./base.ts";
+export { BaseProvider, type CreatePlanOptions } from "./base.ts";
 export * from "./target.ts";

@@ -11,8 +11,8 @@ import { talosRegistryMirrors } from "../registry/mod.ts";
 import { Docker } from "../registry/_docker.ts";
 import { bareVersion, BaseProvider, type Obj, parseNative } from "./base.ts";
 import type {
-  PlannedCommand,
   PlannedFile,
+  ProviderCommand,
   ProviderContext,
   ProviderInput,
   ProviderPlan,
@@ -92,6 +92,8 @@ export class TalosProvider extends BaseProvider {
     versionArgs: ["version", "--client"],
     versionPattern: /Tag:\s*v(\d+\.\d+\.\d+)/,
   };
+  /** `Talos`. */
+  protected readonly title = "Talos";
 
   /** `admin@<cluster>`. */
   contextName(cluster: string): string {
@@ -156,41 +158,28 @@ export class TalosProvider extends BaseProvider {
       "--wait-timeout",
       "10m",
     ];
-    return {
+    return this.createPlan(input, { cmd: "talosctl", args }, {
       files,
-      create: [{
-        kind: "command",
-        title: `Create Talos cluster ${name}`,
-        cmd: "talosctl",
-        args,
-        undo: { cmd: "talosctl", args: this.#destroyArgs(name, input.stateDir) },
-      }],
       network: name,
       preCreateNetwork: false,
-    };
-  }
-
-  #destroyArgs(cluster: string, stateDir: string): string[] {
-    return [
-      "cluster",
-      "destroy",
-      "--provisioner",
-      "docker",
-      "--name",
-      cluster,
-      "--state",
-      `${stateDir}/talos/state`,
-    ];
+    });
   }
 
   /** `talosctl cluster destroy`. */
-  planDelete(cluster: string, stateDir: string): PlannedCommand[] {
-    return [{
-      kind: "command",
-      title: `Delete Talos cluster ${cluster}`,
+  protected deleteCommand(cluster: string, stateDir: string): ProviderCommand {
+    return {
       cmd: "talosctl",
-      args: this.#destroyArgs(cluster, stateDir),
-    }];
+      args: [
+        "cluster",
+        "destroy",
+        "--provisioner",
+        "docker",
+        "--name",
+        cluster,
+        "--state",
+        `${stateDir}/talos/state`,
+      ],
+    };
   }
 
   /** Distinct `talos.cluster.name` labels of containers with `talos.owned=true`. */

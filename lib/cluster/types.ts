@@ -22,6 +22,16 @@ export interface PlannedFile {
   readonly content: string;
 }
 
+/** A program and its arguments, as a provider's create or delete runs it. */
+export interface ProviderCommand {
+  /** The program. */
+  readonly cmd: string;
+  /** Its arguments. */
+  readonly args: readonly string[];
+  /** Working directory, when it matters. */
+  readonly cwd?: string;
+}
+
 /** A command a plan runs, with the command that undoes it. */
 export interface PlannedCommand {
   /** Always `command`. */
