@@ -145,7 +145,21 @@ export async function which(name: string, searchPath?: string): Promise<string |
   return undefined;
 }
 
-async function isExecutable(path: string): Promise<boolean> {
+/**
+ * Whether a path is a regular file with an execute bit set (for anyone). No PATH lookup:
+ * a name without a `/` is taken relative to the working directory; see {@linkcode which}.
+ *
+ * @param path The file.
+ * @returns `true` for an executable file; `false` for a directory, a plain file, or nothing there.
+ *
+ * @example
+ * ```ts
+ * import { isExecutable } from "@bosun/sdk";
+ * console.assert(await isExecutable(Deno.execPath()));
+ * console.assert(!(await isExecutable("/")));
+ * ```
+ */
+export async function isExecutable(path: string): Promise<boolean> {
   try {
     const info = await Deno.stat(path);
     return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { defaultRunner, type Runner, which } from "../../lib/exec/mod.ts";
+import { defaultRunner, isExecutable, type Runner, which } from "../../lib/exec/mod.ts";
 import { type Reporter, silentReporter } from "../../lib/ui/mod.ts";
 
 /** Every peer the harness knows. */
@@ -168,15 +168,6 @@ export function peerGroupDir(name: PeerName): string | undefined {
   const src = SOURCES[name];
   if (src.kind === "apt") return undefined;
   return `${peersCacheDir()}/${src.group}-${peerVersion(name)}`;
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    const info = await Deno.stat(path);
-    return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
-  } catch {
-    return false;
-  }
 }
 
 /**
