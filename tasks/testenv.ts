@@ -8,8 +8,14 @@
  */
 
 import { createTerminalReporter } from "../lib/ui/mod.ts";
-import { isRunning, type Managed, stateDir, stopAll } from "../tests/harness/_procs.ts";
-import { detachAll } from "../tests/harness/_procs.ts";
+import {
+  detachAll,
+  exists,
+  isRunning,
+  type Managed,
+  stateDir,
+  stopAll,
+} from "../tests/harness/_procs.ts";
 import {
   provisionPeers,
   startRegistry,
@@ -151,15 +157,6 @@ async function down(): Promise<number> {
   }
   console.error(`Stopped ${state.processes.length} processes; logs kept in ${state.workDir}/logs`);
   return 0;
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function status(): number {

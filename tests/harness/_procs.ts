@@ -23,6 +23,16 @@ export function stateDir(): string {
   return `${Deno.env.get("HOME") ?? "/tmp"}/.cache/bosun/testenv`;
 }
 
+/** Whether anything (file, directory, /proc entry) is at a path. */
+export function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 let setsidPath: string | undefined | null = null;
 
 /**

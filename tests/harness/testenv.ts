@@ -12,6 +12,7 @@ import { type Reporter, silentReporter } from "../../lib/ui/mod.ts";
 import { closeClients, type KubeConn, kubeRequest } from "./_kube.ts";
 import { generatePki } from "./_pki.ts";
 import {
+  exists,
   freePorts,
   isRunning,
   logTail,
@@ -114,15 +115,6 @@ function pruneRuns(base: string): void {
     .sort();
   for (const name of stopped.slice(0, Math.max(0, stopped.length - 10))) {
     Deno.removeSync(`${base}/${name}`, { recursive: true });
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
