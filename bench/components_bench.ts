@@ -21,8 +21,8 @@ import {
   installComponents,
   planComponents,
 } from "../lib/components/mod.ts";
-import { connectHelm, type Helm } from "../lib/helm/mod.ts";
-import { requirePeers, useTestEnv } from "../tests/harness/mod.ts";
+import type { Helm } from "../lib/helm/mod.ts";
+import { CHARTS, useLiveHelm } from "../tests/helm/_live.ts";
 import { median } from "./_measure.ts";
 
 interface Spec {
@@ -44,7 +44,7 @@ const SPECS: readonly Spec[] = [
   { name: "gitops", ms: 300, phase: "gitops" },
 ];
 
-const CHART = new URL("../tests/fixtures/charts/app", import.meta.url).pathname;
+const CHART = `${CHARTS}app`;
 
 function component(
   spec: Spec,
@@ -143,22 +143,15 @@ export async function benchGraph(): Promise<number> {
   for (let i = 0; i < 5; i++) rounds.push(await round(components));
   line("sleeping components (5 runs, median)", rounds, critical.durationMs, sum);
 
-  const peers = await requirePeers(
-    "helm",
-    "kube-apiserver",
-    "etcd",
-    "kube-controller-manager",
-    "kube-scheduler",
-    "kwok",
-  );
-  if (!peers) {
+  const setup = await useLiveHelm();
+  if (!setup) {
     console.log("real-helm run skipped: helm or the full test control plane is not available");
     return median(rounds.map((r) => r.wall)) / critical.durationMs;
   }
-  const env = await useTestEnv({ mode: "full" });
+  const { env } = setup;
   try {
     const helmScale = 10;
-    const helm = await connectHelm({ path: peers.helm, kubeconfig: env.kubeconfig });
+    const helm = await setup.connect();
     const config = applyDefaults({ spec: { kubeconfig: env.kubeconfig, context: "bosun-test" } });
     const helmRounds: Round[] = [];
     for (let i = 0; i < 2; i++) {

@@ -2,17 +2,9 @@
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
 import { main } from "../../cli.ts";
-import { requirePeers } from "../harness/peers.ts";
-import { useTestEnv } from "../harness/mod.ts";
+import { useFullTestEnv } from "../helm/_live.ts";
 
-const peers = await requirePeers(
-  "kube-apiserver",
-  "etcd",
-  "kube-controller-manager",
-  "kube-scheduler",
-  "kwok",
-);
-const env = peers ? await useTestEnv({ mode: "full" }) : undefined;
+const env = await useFullTestEnv();
 
 async function withConfig(spec: Record<string, unknown>): Promise<string> {
   const dir = await Deno.makeTempDir();

@@ -17,21 +17,12 @@ import {
   ManifestChecksumError,
   sha256Hex,
 } from "../../lib/components/mod.ts";
-import { connectHelm, HelmError } from "../../lib/helm/mod.ts";
+import { HelmError } from "../../lib/helm/mod.ts";
 import { connectKube } from "../../lib/kube/mod.ts";
-import { requirePeers } from "../harness/peers.ts";
-import { useTestEnv } from "../harness/mod.ts";
+import { CHARTS, useLiveHelm } from "../helm/_live.ts";
 
-const CHARTS = new URL("../fixtures/charts/", import.meta.url).pathname;
-const peers = await requirePeers(
-  "helm",
-  "kube-apiserver",
-  "etcd",
-  "kube-controller-manager",
-  "kube-scheduler",
-  "kwok",
-);
-const env = peers ? await useTestEnv({ mode: "full" }) : undefined;
+const setup = await useLiveHelm();
+const env = setup?.env;
 const live = { ignore: !env, sanitizeResources: false, sanitizeOps: false };
 
 function configFor(name: string, extra: ResolvedConfig["spec"]["components"] = {}): ResolvedConfig {
@@ -78,7 +69,7 @@ Deno.test({
       chartComponent("policy", ns, { dependsOn: ["certs"] }),
       chartComponent("engine", ns, { phase: "gitops" }),
     ];
-    const helm = await connectHelm({ path: peers!.helm, kubeconfig: env!.kubeconfig });
+    const helm = await setup!.connect();
     const config = configFor("graph");
     const first = await installComponents(config, { components, helm, timeoutMs: 60_000 });
     assert.deepEqual(first.components.map((c) => [c.name, c.status]), [
@@ -144,7 +135,7 @@ Deno.test({
       chartComponent("needs-bad", ns, { dependsOn: ["bad"] }),
       chartComponent("engine", ns, { phase: "gitops" }),
     ];
-    const helm = await connectHelm({ path: peers!.helm, kubeconfig: env!.kubeconfig });
+    const helm = await setup!.connect();
     const err = await installComponents(configFor("fail"), { components, helm, timeoutMs: 30_000 })
       .then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof ComponentInstallError, String(err));
@@ -175,7 +166,7 @@ Deno.test({
     const components = [
       chartComponent("stuck", ns, { values: { nodeSelector: { "bosun.dev/none": "true" } } }),
     ];
-    const helm = await connectHelm({ path: peers!.helm, kubeconfig: env!.kubeconfig });
+    const helm = await setup!.connect();
     const err = await installComponents(configFor("stuck"), { components, helm, timeoutMs: 4_000 })
       .then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof ComponentInstallError, String(err));

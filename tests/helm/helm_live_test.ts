@@ -4,29 +4,20 @@
  */
 import assert from "node:assert/strict";
 import { connectHelm, type Helm, HelmError } from "../../lib/helm/mod.ts";
-import { requirePeers } from "../harness/peers.ts";
-import { useTestEnv } from "../harness/mod.ts";
+import { CHARTS, useLiveHelm } from "./_live.ts";
 
-const CHARTS = new URL("../fixtures/charts/", import.meta.url).pathname;
-const peers = await requirePeers(
-  "helm",
-  "kube-apiserver",
-  "etcd",
-  "kube-controller-manager",
-  "kube-scheduler",
-  "kwok",
-);
-const env = peers ? await useTestEnv({ mode: "full" }) : undefined;
+const setup = await useLiveHelm();
+const env = setup?.env;
 
 async function helmFor(): Promise<Helm> {
-  return await connectHelm({ path: peers!.helm, kubeconfig: env!.kubeconfig });
+  return await setup!.connect();
 }
 
 Deno.test({
   name: "helm template renders a local chart with object values (real helm)",
-  ignore: !peers,
+  ignore: !setup,
   fn: async () => {
-    const helm = await connectHelm({ path: peers!.helm });
+    const helm = await connectHelm({ path: setup!.helmPath });
     assert.ok(helm.major === 3 || helm.major === 4, `helm ${helm.version}`);
     const yaml = await helm.template("demo", { path: `${CHARTS}app` }, {
       namespace: "ns1",
