@@ -7,28 +7,18 @@
  */
 
 import type { ResolvedConfig } from "../config/mod.ts";
-import { connectHelm, type Helm, mergeValues } from "../helm/mod.ts";
+import { connectHelm, mergeValues } from "../helm/mod.ts";
 import type { Kube } from "../kube/mod.ts";
-import { type Reporter, silentReporter } from "../ui/mod.ts";
+import { silentReporter } from "../ui/mod.ts";
 import { type ClusterLike, kubeFor, kubeTarget, toConfig } from "./_target.ts";
 import { GITOPS_CHARTS } from "./charts.ts";
-import type { BootstrapResult } from "./flux.ts";
+import type { BootstrapFluxOptions, BootstrapResult } from "./flux.ts";
 
-/** The options every engine's bootstrap takes. */
-export interface EngineBootstrapOptions {
-  /** Chart version. @default pinned in GITOPS_CHARTS (or bosun.yaml's override) */
-  readonly chartVersion?: string;
-  /** Budget for the whole bootstrap, in milliseconds. @default 600000 */
-  readonly timeoutMs?: number;
-  /** An open Kubernetes connection. @default one to the config's context */
-  readonly kube?: Kube;
-  /** A Helm client. @default one bound to the config's context */
-  readonly helm?: Helm;
-  /** Progress. @default silentReporter */
-  readonly reporter?: Reporter;
-  /** Cancels the bootstrap. */
-  readonly signal?: AbortSignal;
-}
+/** The options every engine's bootstrap takes (Flux's and Argo CD's have them all). */
+export type EngineBootstrapOptions = Pick<
+  BootstrapFluxOptions,
+  "chartVersion" | "timeoutMs" | "kube" | "helm" | "reporter" | "signal"
+>;
 
 /** One engine: its chart, its values and the step after the chart. */
 export interface Engine<O extends EngineBootstrapOptions> {
