@@ -109,9 +109,9 @@ export function defineHelmComponent(spec: HelmComponentSpec): Component {
       const after = spec.after
         ? await spec.after({ ...ctx, timeoutMs: left(), kube: ctx.kube })
         : false;
-      const any = before || changed || after;
-      const note = changed ? `revision ${release.revision}` : any ? "updated" : "unchanged";
-      return { changed: any, note };
+      const touched = before || changed || after;
+      const note = changed ? `revision ${release.revision}` : touched ? "updated" : "unchanged";
+      return { changed: touched, note };
     },
   };
 }
