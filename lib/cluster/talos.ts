@@ -1,7 +1,8 @@
 /**
- * Talos in Docker: `talosctl cluster create --provisioner docker` with machine
- * config patches generated from bosun.yaml. The user's patch file
- * (`spec.distributionConfig`) is passed first; Bosun's patch last.
+ * Talos in Docker: `talosctl cluster create docker` (talosctl 1.12+, where the
+ * Docker provisioner became its own subcommand) with machine config patches
+ * generated from bosun.yaml. The user's patch file (`spec.distributionConfig`)
+ * is passed first; Bosun's patch last.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { stringify } from "yaml";
 import { talosRegistryMirrors } from "../registry/mod.ts";
 import { Docker } from "../registry/_docker.ts";
 import { bareVersion, BaseProvider, type Obj, parseNative } from "./base.ts";
+import { ClusterInputError } from "./errors.ts";
 import type {
   PlannedFile,
   ProviderCommand,
@@ -129,34 +131,45 @@ export class TalosProvider extends BaseProvider {
     return files;
   }
 
-  /** `talosctl cluster create --provisioner docker …` with the patches, no kubeconfig write. */
+  /**
+   * `talosctl cluster create docker …` with the patches. Its flags differ from
+   * the old `cluster create --provisioner docker`: `--subnet` (not `--cidr`),
+   * `--talosconfig-destination` (not `--talosconfig`), and no control-plane
+   * count: the Docker subcommand always makes one control plane.
+   *
+   * @throws {ClusterInputError} `spec.nodes.controlPlanes` is above 1.
+   */
   plan(input: ProviderInput): ProviderPlan {
     const name = input.config.metadata.name;
     const spec = input.config.spec;
+    if (spec.nodes.controlPlanes !== 1) {
+      throw new ClusterInputError({
+        operation: "create",
+        cluster: name,
+        field: "spec.nodes.controlPlanes",
+        value: spec.nodes.controlPlanes,
+        reason:
+          "talosctl cluster create docker makes exactly one control plane; set it to 1 (add workers with spec.nodes.workers)",
+      });
+    }
     const files = this.renderConfig(input);
     const version = bareVersion(spec.kubernetesVersion);
     const args = [
       "cluster",
       "create",
-      "--provisioner",
       "docker",
       "--name",
       name,
       "--state",
       `${input.stateDir}/talos/state`,
-      "--talosconfig",
+      "--talosconfig-destination",
       `${input.stateDir}/talosconfig`,
-      "--controlplanes",
-      String(spec.nodes.controlPlanes),
       "--workers",
       String(spec.nodes.workers),
-      "--cidr",
+      "--subnet",
       talosNetwork(name).cidr,
       ...(version ? ["--kubernetes-version", version] : []),
       ...files.flatMap((f) => ["--config-patch", `@${f.path}`]),
-      "--skip-kubeconfig",
-      "--wait-timeout",
-      "10m",
     ];
     return this.createPlan(input, { cmd: "talosctl", args }, {
       files,
@@ -165,20 +178,11 @@ export class TalosProvider extends BaseProvider {
     });
   }
 
-  /** `talosctl cluster destroy`. */
+  /** `talosctl cluster destroy` for the cluster's state directory. */
   protected deleteCommand(cluster: string, stateDir: string): ProviderCommand {
     return {
       cmd: "talosctl",
-      args: [
-        "cluster",
-        "destroy",
-        "--provisioner",
-        "docker",
-        "--name",
-        cluster,
-        "--state",
-        `${stateDir}/talos/state`,
-      ],
+      args: ["cluster", "destroy", "--name", cluster, "--state", `${stateDir}/talos/state`],
     };
   }
 

@@ -31,7 +31,7 @@ Deno.test("cluster create --dry-run prints exact commands and files for every di
         /--network k3d-dev registry:3/,
       ],
       Talos: [
-        /talosctl cluster create --provisioner docker --name dev/,
+        /talosctl cluster create docker --name dev/,
         /--config-patch @\/s\/talos\/bosun-patch\.yaml/,
         /kind: RegistryMirrorConfig/,
       ],

@@ -376,7 +376,21 @@ Deno.test("Talos: the user's patch goes first on the command line, Bosun's last"
     "@/home/dev/.bosun/clusters/dev/talos/user-patch.yaml",
     "@/home/dev/.bosun/clusters/dev/talos/bosun-patch.yaml",
   ]);
-  assert.ok(args.includes("--skip-kubeconfig"));
+  assert.deepEqual(args.slice(0, 3), ["cluster", "create", "docker"]);
+  assert.ok(args.includes("--talosconfig-destination") && args.includes("--subnet"));
+});
+
+Deno.test("Talos: more than one control plane is refused by field before anything runs", () => {
+  assert.throws(
+    () =>
+      new TalosProvider().plan(
+        input({
+          metadata: { name: "dev" },
+          spec: { distribution: "Talos", nodes: { controlPlanes: 3 } },
+        }),
+      ),
+    /spec\.nodes\.controlPlanes: talosctl cluster create docker makes exactly one control plane/,
+  );
 });
 
 Deno.test("EKS Anywhere: counts, version and mirror over the upstream sample; Calico is refused by field", () => {

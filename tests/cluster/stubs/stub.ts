@@ -484,6 +484,27 @@ function k3d() {
   fail(`k3d stub: unsupported ${line}`, 99);
 }
 
+/** The flags `talosctl cluster create docker` accepts (1.12 and 1.13 CLI reference). */
+const TALOS_CREATE_DOCKER_FLAGS = [
+  "--config-patch",
+  "--config-patch-controlplanes",
+  "--config-patch-workers",
+  "--cpus-controlplanes",
+  "--cpus-workers",
+  "--exposed-ports",
+  "--host-ip",
+  "--image",
+  "--kubernetes-version",
+  "--memory-controlplanes",
+  "--memory-workers",
+  "--mount",
+  "--subnet",
+  "--talosconfig-destination",
+  "--workers",
+  "--name",
+  "--state",
+];
+
 function talosctl() {
   const line = args.join(" ");
   if (line.startsWith("version")) {
@@ -497,6 +518,17 @@ function talosctl() {
     "talos.cluster.name": name,
     "talos.type": type,
   });
+  if (line.startsWith("cluster create") || line.startsWith("cluster destroy")) {
+    // talosctl 1.12+: the Docker provisioner is `cluster create docker`, with its own flags.
+    const allowed = line.startsWith("cluster create")
+      ? TALOS_CREATE_DOCKER_FLAGS
+      : ["--name", "--state", "--force"];
+    if (line.startsWith("cluster create") && args[2] !== "docker") {
+      fail("error: please run as root user (CNI, qemu hvf requirement)");
+    }
+    const unknown = args.find((a) => a.startsWith("--") && !allowed.includes(a.split("=")[0]!));
+    if (unknown) fail(`Error: unknown flag: ${unknown.split("=")[0]}`);
+  }
   if (line.startsWith("cluster create")) {
     if (state.containers.some((c) => c.labels["talos.cluster.name"] === name)) {
       fail(`error: cluster "${name}" already exists`);
@@ -510,7 +542,6 @@ function talosctl() {
     }
     if (state.networks.some((n) => n.name === name)) fail(`error: network ${name} already exists`);
     ensureNetwork(name, { "talos.owned": "true", "talos.cluster.name": name });
-    const cps = Number(flag("--controlplanes") ?? 1);
     const workers = Number(flag("--workers") ?? 1);
     addContainer(
       `${name}-controlplane-1`,
@@ -519,11 +550,8 @@ function talosctl() {
       "ghcr.io/siderolabs/talos",
     );
     if (injected) fail("error: failed to bootstrap cluster: injected failure (nodes left behind)");
-    for (let i = 2; i <= cps; i++) {
-      addContainer(`${name}-controlplane-${i}`, labels("controlplane"), name);
-    }
     for (let i = 1; i <= workers; i++) addContainer(`${name}-worker-${i}`, labels("worker"), name);
-    const tc = flag("--talosconfig");
+    const tc = flag("--talosconfig-destination");
     if (tc) {
       writeFile(
         tc,
