@@ -29,7 +29,7 @@ export interface PinnedManifest {
 /** The pinned chart of every Helm-installed component, by component name. */
 export const PINNED_CHARTS = {
   /** Cilium 1.19 line (stable since early 2026). */
-  cilium: { chart: { repo: "https://helm.cilium.io", chart: "cilium" }, version: "1.19.1" },
+  cilium: { chart: { repo: "https://helm.cilium.io", chart: "cilium" }, version: "1.19.3" },
   /** Calico through the tigera-operator chart (its versions carry a `v`). */
   calico: {
     chart: { repo: "https://docs.tigera.io/calico/charts", chart: "tigera-operator" },
@@ -62,6 +62,16 @@ export const PINNED_CHARTS = {
   gatekeeper: {
     chart: { repo: "https://open-policy-agent.github.io/gatekeeper/charts", chart: "gatekeeper" },
     version: "3.20.0",
+  },
+  /** flux-operator v0.58.1 (the FluxInstance CRD in the shared vectors); chart version = app version. */
+  "flux-operator": {
+    chart: { oci: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator" },
+    version: "0.58.1",
+  },
+  /** argo-cd chart 8.5.0 ships Argo CD v3.1.5, the first line with OCI sources. */
+  "argo-cd": {
+    chart: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd" },
+    version: "8.5.0",
   },
 } as const satisfies Readonly<Record<string, PinnedChart>>;
 

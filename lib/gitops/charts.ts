@@ -1,11 +1,12 @@
 /**
- * The charts of the GitOps engines, pinned. (Kept next to the engines until the
- * components' pin file takes them.)
+ * The charts of the GitOps engines: their versions come from the one pin file
+ * (`lib/components/versions.ts`); release names and namespaces live here.
  *
  * @module
  */
 
 import type { ChartRef } from "../helm/mod.ts";
+import { PINNED_CHARTS } from "../components/versions.ts";
 
 /** A pinned chart. */
 export interface GitOpsChart {
@@ -24,17 +25,13 @@ export const GITOPS_CHARTS: {
   readonly "flux-operator": GitOpsChart;
   readonly "argo-cd": GitOpsChart;
 } = {
-  /** flux-operator v0.58.1 (its CRDs are in the shared vectors); chart version = app version. */
   "flux-operator": {
-    chart: { oci: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator" },
-    version: "0.58.1",
+    ...PINNED_CHARTS["flux-operator"],
     release: "flux-operator",
     namespace: "flux-system",
   },
-  /** argo-cd chart 8.5.0 ships Argo CD v3.1.5, the first line with OCI sources. */
   "argo-cd": {
-    chart: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd" },
-    version: "8.5.0",
+    ...PINNED_CHARTS["argo-cd"],
     release: "argocd",
     namespace: "argocd",
   },

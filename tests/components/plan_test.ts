@@ -147,7 +147,7 @@ Deno.test("bosun.yaml overrides versions and values of any component", () => {
   assert.equal(cilium!.version, "1.18.5");
   assert.deepEqual(cilium!.values, { operator: { replicas: 2 }, hubble: { enabled: true } });
   assert.deepEqual(lps!.values.nodePaths, ["/data"]);
-  assert.equal(PINNED_CHARTS.cilium.version, "1.19.1", "the pin itself is untouched");
+  assert.equal(PINNED_CHARTS.cilium.version, "1.19.3", "the pin itself is untouched");
   assert.equal(lps!.version, PINNED_MANIFESTS["local-path-storage"].version);
 });
 
