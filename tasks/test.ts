@@ -35,7 +35,7 @@ async function sourceFiles(dirs: readonly string[]): Promise<string[]> {
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = `${dir}/${e.name}`;
-      if (e.isDirectory && !["node_modules", "fixtures", "stubs"].includes(e.name)) {
+      if (e.isDirectory && !["node_modules", "fixtures"].includes(e.name)) {
         await walk(path);
       } else if (e.isFile && /\.tsx?$/.test(e.name)) out.push(path);
     }

@@ -56,7 +56,7 @@ const fail = (msg: string, code = 1): never => {
   throw new Exit(code, msg);
 };
 const out: string[] = [];
-const print = (s: string) => out.push(s);
+const print = (s: string): void => void out.push(s);
 
 function isMutating(t: string, a: string[]): boolean {
   const line = a.join(" ");
@@ -173,7 +173,7 @@ function writeFile(path: string, text: string) {
   Deno.writeTextFileSync(abs, text);
 }
 
-function docker() {
+function docker(): void {
   const [a0, a1] = args;
   if (a0 === "version") return print("27.3.1");
   if (a0 === "ps") {
@@ -327,7 +327,7 @@ function kindClusters(): string[] {
   ].sort();
 }
 
-function kind() {
+function kind(): void {
   const line = args.join(" ");
   if (args[0] === "version") return print("kind v0.27.0 go1.23.6 linux/amd64");
   if (line.startsWith("get clusters")) {
@@ -397,7 +397,7 @@ function kind() {
   fail(`kind stub: unsupported ${line}`, 99);
 }
 
-function k3d() {
+function k3d(): void {
   const line = args.join(" ");
   if (args[0] === "version") return print("k3d version v5.8.3\nk3s version v1.31.5-k3s1 (default)");
   const clusters = () =>
@@ -505,7 +505,7 @@ const TALOS_CREATE_DOCKER_FLAGS = [
   "--state",
 ];
 
-function talosctl() {
+function talosctl(): void {
   const line = args.join(" ");
   if (line.startsWith("version")) {
     return print(
@@ -584,7 +584,7 @@ function talosctl() {
   fail(`talosctl stub: unsupported ${line}`, 99);
 }
 
-function eksctl() {
+function eksctl(): void {
   const line = args.join(" ");
   if (line === "anywhere version") {
     return print(
