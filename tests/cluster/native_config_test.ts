@@ -27,6 +27,7 @@ import {
   METRICS_SERVER_MODES,
 } from "../../lib/config/mod.ts";
 import { planRegistries, registryRoutes } from "../../lib/registry/mod.ts";
+import { KIND_FIELDS } from "./_kind_fields.ts";
 
 const VECTORS = new URL("../../../shared/vectors/", import.meta.url).pathname;
 const read = (p: string) => Deno.readTextFileSync(`${VECTORS}${p}`);
@@ -56,43 +57,6 @@ const validateK3d = k3dAjv.compile(JSON.parse(read("schemas/k3d/v1alpha5/schema.
 
 const talosAjv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
 const validateTalos = talosAjv.compile(JSON.parse(read("schemas/talos/config.schema.json")));
-
-const KIND_FIELDS = {
-  top: [
-    "kind",
-    "apiVersion",
-    "name",
-    "nodes",
-    "networking",
-    "featureGates",
-    "runtimeConfig",
-    "kubeadmConfigPatches",
-    "kubeadmConfigPatchesJSON6902",
-    "containerdConfigPatches",
-    "containerdConfigPatchesJSON6902",
-  ],
-  node: [
-    "role",
-    "image",
-    "labels",
-    "extraMounts",
-    "extraPortMappings",
-    "kubeadmConfigPatches",
-    "kubeadmConfigPatchesJSON6902",
-  ],
-  networking: [
-    "ipFamily",
-    "apiServerPort",
-    "apiServerAddress",
-    "podSubnet",
-    "serviceSubnet",
-    "disableDefaultCNI",
-    "kubeProxyMode",
-    "dnsSearch",
-  ],
-  mount: ["hostPath", "containerPath", "readOnly", "selinuxRelabel", "propagation"],
-  port: ["containerPort", "hostPort", "listenAddress", "protocol"],
-};
 
 /** kind's strict decoding of v1alpha4, as a list of problems. */
 function kindProblems(doc: unknown): string[] {

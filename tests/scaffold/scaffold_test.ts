@@ -15,6 +15,7 @@ import {
   vectorCrds,
   VECTORS,
 } from "./_helpers.ts";
+import { KIND_FIELDS } from "../cluster/_kind_fields.ts";
 
 const peers = await requirePeers("kubectl", "helm");
 
@@ -54,19 +55,7 @@ async function checkNativeConfig(distribution: string, file: string): Promise<st
   if (distribution === "Kind") {
     const doc = parse(text) as Record<string, unknown>;
     // kind publishes no schema; it decodes strictly, so only known top-level fields.
-    const known = [
-      "kind",
-      "apiVersion",
-      "name",
-      "nodes",
-      "networking",
-      "featureGates",
-      "runtimeConfig",
-      "kubeadmConfigPatches",
-      "kubeadmConfigPatchesJSON6902",
-      "containerdConfigPatches",
-      "containerdConfigPatchesJSON6902",
-    ];
+    const known = KIND_FIELDS.top;
     assert.equal(doc.apiVersion, "kind.x-k8s.io/v1alpha4");
     for (const key of Object.keys(doc)) assert.ok(known.includes(key), `unknown kind field ${key}`);
     return "kind fields";
