@@ -86,7 +86,7 @@ Deno.test("every problem is reported, not just the first", () => {
     paths,
     [
       "metadata.name",
-      'spec.components["cillium"]'.replace('["cillium"]', ".cillium"),
+      "spec.components.cillium",
       "spec.cnii",
       "spec.nodes.controlPlanes",
       "spec.nodes.workers",
