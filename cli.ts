@@ -7,7 +7,7 @@
  * ```
  *
  * Exit codes: 0 success, 1 failure, 2 bad usage (unknown command or flag,
- * invalid config), 3 a required tool is missing.
+ * invalid config), 3 a required tool is missing, 130 interrupted (`secrets edit`).
  *
  * @module
  */
@@ -47,6 +47,7 @@ function exitCodeFor(error: unknown): number {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
   if (name === "ConfigError") return EXIT.usage;
   if (name === "ToolNotFoundError" || name === "DockerUnavailableError") return EXIT.missingTool;
+  if (name === "SopsEditInterruptedError") return EXIT.interrupted;
   if (Deno.env.get("BOSUN_DEBUG") && error instanceof Error) console.error(error.stack);
   return EXIT.failure;
 }

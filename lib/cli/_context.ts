@@ -30,6 +30,8 @@ export const EXIT = {
   usage: 2,
   /** A required tool (Docker, kind, …) is missing. */
   missingTool: 3,
+  /** Interrupted by a signal (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;
 
 /** Reads the global options from any (sub)command. */

@@ -117,6 +117,25 @@ export class SopsStateError extends SopsError {
   }
 }
 
+/**
+ * An edit was interrupted (a signal such as SIGINT, or the caller's abort signal) before the
+ * file was rewritten. The encrypted file is untouched and the plaintext copy has been removed.
+ */
+export class SopsEditInterruptedError extends SopsError {
+  /** The signal that interrupted the edit (`"SIGINT"`), or `"abort"` for the caller's signal. */
+  readonly signal: string;
+  /** Builds the error. */
+  constructor(path: string, signal: string, options?: ErrorOptions) {
+    super(
+      `Edit of ${path} interrupted by ${signal}: the file was not changed and the ` +
+        "decrypted copy was removed",
+      { ...options, path },
+    );
+    this.name = "SopsEditInterruptedError";
+    this.signal = signal;
+  }
+}
+
 /** Why one creation rule did not apply to a file. */
 export interface RuleMiss {
   /** Zero-based rule index in `creation_rules`. */
