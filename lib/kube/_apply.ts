@@ -5,7 +5,7 @@ import { silentReporter, type Step } from "../ui/mod.ts";
 import type { ApplyOptions } from "./apply.ts";
 import { FIELD_MANAGER } from "./apply.ts";
 import type { Kube, ResourceInfo } from "./client.ts";
-import { KubeApiError, UnknownKindError } from "./errors.ts";
+import { KubeApiError, KubeOptionsError, UnknownKindError } from "./errors.ts";
 import { type Manifest, readManifests } from "./_manifests.ts";
 import { refOf } from "./status.ts";
 import type { ApplyAction, ApplyResult, KubeObject, ObjectRef } from "./types.ts";
@@ -124,6 +124,7 @@ export async function applyAll(
   input: Parameters<typeof readManifests>[0],
   options: ApplyOptions,
 ): Promise<ApplyResult[]> {
+  checkPrune(options.prune);
   const manifests = await readManifests(input);
   const dryRun = options.dryRun ?? false;
   const concurrency = Math.max(1, options.concurrency ?? 16);
@@ -330,6 +331,21 @@ async function applyTier(ctx: Ctx, items: readonly Item[], concurrency: number, 
     ctx.done++;
     ctx.step.update(`${what}: ${ctx.done}/${ctx.total}`);
   });
+}
+
+/**
+ * Refuses a prune that would select every object of its kinds: an empty (or blank) selector
+ * matches all of them, in every namespace. Checked before anything is applied.
+ */
+function checkPrune(prune: ApplyOptions["prune"]): void {
+  if (prune === undefined) return;
+  if (typeof prune.selector !== "string" || prune.selector.trim() === "") {
+    throw new KubeOptionsError(
+      "prune.selector",
+      "is empty, which would prune every object of the pruned kinds in the whole cluster",
+      "a label selector that marks this set of objects, such as app.kubernetes.io/part-of=web",
+    );
+  }
 }
 
 async function prune(

@@ -15,7 +15,10 @@ export const FIELD_MANAGER = "bosun";
 
 /** Pruning: delete objects carrying a label that are no longer in the manifests. */
 export interface PruneOptions {
-  /** Label selector that marks objects owned by this set, e.g. `app.kubernetes.io/part-of=web`. */
+  /**
+   * Label selector that marks objects owned by this set, e.g. `app.kubernetes.io/part-of=web`.
+   * Must not be empty: an empty selector would match every object of the pruned kinds.
+   */
   readonly selector: string;
   /**
    * Kinds to look for (`apiVersion`/`kind` pairs). @default the kinds in the
@@ -58,6 +61,7 @@ export interface ApplyOptions {
  * @throws {ManifestError} Invalid YAML (file, document index, line) or a document that is not an object.
  * @throws {UnknownKindError} A kind the server does not serve; names the API groups that exist.
  * @throws {KubeApiError} The API rejected an object; field paths and message unchanged.
+ * @throws {KubeOptionsError} `prune.selector` is empty (checked before anything is applied).
  *
  * @example
  * ```ts ignore

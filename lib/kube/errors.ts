@@ -309,3 +309,35 @@ export class NotReadyError extends Error {
     this.pending = init.pending;
   }
 }
+
+/**
+ * An option of a kube operation would do something no caller means, such as a prune with an
+ * empty label selector (which would delete every object of the pruned kinds in the cluster).
+ * Raised before anything is sent to the API server.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { KubeOptionsError } from "@bosun/sdk";
+ * const err = new KubeOptionsError("prune.selector", "is empty", "a label selector such as app=web");
+ * assert.equal(err.field, "prune.selector");
+ * assert.equal(err.message, "Invalid option prune.selector: is empty; use a label selector such as app=web");
+ * ```
+ */
+export class KubeOptionsError extends TypeError {
+  /** The option's path (`prune.selector`). */
+  readonly field: string;
+
+  /**
+   * Builds the error and its message.
+   *
+   * @param field The option's path.
+   * @param problem What is wrong with it.
+   * @param expected What would be valid.
+   */
+  constructor(field: string, problem: string, expected: string) {
+    super(`Invalid option ${field}: ${problem}; use ${expected}`);
+    this.name = "KubeOptionsError";
+    this.field = field;
+  }
+}

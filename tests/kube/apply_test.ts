@@ -8,6 +8,7 @@ import {
   KubeconfigError,
   KubeConnectionError,
   type KubeObject,
+  KubeOptionsError,
   ManifestError,
   UnknownKindError,
 } from "../../lib/kube/mod.ts";
@@ -65,6 +66,27 @@ Deno.test("invalid YAML names the file, document index and line", async () => {
   );
   assert.ok(noKind instanceof ManifestError);
   assert.match(noKind.message, /missing kind/);
+});
+
+Deno.test("an empty prune selector is refused before anything is sent to the API server", async () => {
+  const calls: string[] = [];
+  // any use of the connection is recorded: nothing may be applied before the refusal
+  const kube = new Proxy({}, {
+    get: (_t, key) => {
+      calls.push(String(key));
+      return key === "namespace" ? "default" : () => Promise.reject(new Error("called"));
+    },
+  }) as never;
+  const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } };
+  for (const selector of ["", "  "]) {
+    await assert.rejects(
+      () => applyManifests(kube, [cm], { prune: { selector } }),
+      (e: unknown) =>
+        e instanceof KubeOptionsError && e.field === "prune.selector" &&
+        /prune\.selector: is empty.*every object/.test(e.message),
+    );
+  }
+  assert.deepEqual(calls, []);
 });
 
 Deno.test("connectKube names the kubeconfig and the missing context", async () => {
