@@ -74,40 +74,56 @@ export interface ToolNotFoundErrorInit {
   readonly found?: string | undefined;
   /** The minimum version required. */
   readonly minimum?: string | undefined;
+  /**
+   * When the tool runs but its version cannot be read: the command that was asked
+   * (`kind version`) and what it printed.
+   */
+  readonly unreadableVersion?: { readonly command: string; readonly output: string } | undefined;
   /** How to install the tool. */
   readonly hint: string;
 }
 
 /**
- * A required external tool is missing or older than required.
+ * A required external tool is missing, older than required, or does not say which
+ * version it is.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ToolNotFoundError } from "@bosun/sdk";
- * const err = new ToolNotFoundError({ tool: "kind", minimum: "0.20.0", hint: "go install sigs.k8s.io/kind@latest" });
- * console.assert(err.message.includes("kind is not installed"));
+ * const err = new ToolNotFoundError({ tool: "kind", minimum: "0.20.0", hint: "Install kind." });
+ * assert.equal(err.message, "kind is not installed (need 0.20.0 or newer). Install kind.");
  * ```
  */
 export class ToolNotFoundError extends Error {
   /** The tool's name. */
   readonly tool: string;
-  /** The version found, or `undefined` when the tool is missing. */
+  /** The version found, or `undefined` when the tool is missing or its version unreadable. */
   readonly found: string | undefined;
   /** The minimum version required, when there is one. */
   readonly minimum: string | undefined;
+  /** What the version command printed, when no version could be read from it. */
+  readonly versionOutput: string | undefined;
   /** How to install the tool. */
   readonly hint: string;
 
   /** Builds the error and its message. */
   constructor(init: ToolNotFoundErrorInit) {
-    const head = init.found === undefined
-      ? `${init.tool} is not installed${init.minimum ? ` (need ${init.minimum} or newer)` : ""}`
-      : `${init.tool} ${init.found} is too old (need ${init.minimum} or newer)`;
+    const need = init.minimum ? ` (need ${init.minimum} or newer)` : "";
+    let head: string;
+    if (init.unreadableVersion !== undefined) {
+      const { command, output } = init.unreadableVersion;
+      const shown = output.trim().split("\n").slice(0, 3).join(" | ").slice(0, 200);
+      head = `Cannot read ${init.tool}'s version from \`${command}\` output ` +
+        `${shown ? JSON.stringify(shown) : "(it printed nothing)"}${need}`;
+    } else if (init.found === undefined) head = `${init.tool} is not installed${need}`;
+    else head = `${init.tool} ${init.found} is too old${need}`;
     super(`${head}. ${init.hint}`);
     this.name = "ToolNotFoundError";
     this.tool = init.tool;
     this.found = init.found;
     this.minimum = init.minimum;
+    this.versionOutput = init.unreadableVersion?.output;
     this.hint = init.hint;
   }
 }

@@ -14,7 +14,10 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Extra environment variables, merged over the current environment. */
   readonly env?: Readonly<Record<string, string>>;
-  /** Text or bytes written to standard input, which is then closed. */
+  /**
+   * Text or bytes written to standard input, which is then closed. Written while the output is
+   * read, so input of any size reaches a child that answers as it reads.
+   */
   readonly stdin?: string | Uint8Array;
   /** Connect stdin/stdout/stderr to the terminal (editors, interactive tools). @default false */
   readonly inherit?: boolean;
@@ -83,6 +86,23 @@ function tail(text: string): string {
   return text.length > OUTPUT_TAIL_CHARS ? `…${text.slice(-OUTPUT_TAIL_CHARS)}` : text;
 }
 
+/** Writes `bytes` to a child's stdin and closes it; a child that exits first is not an error. */
+async function writeAll(stdin: WritableStream<Uint8Array>, bytes: Uint8Array): Promise<void> {
+  const writer = stdin.getWriter();
+  try {
+    await writer.write(bytes);
+    await writer.close();
+  } catch {
+    // The child closed its stdin (exited, or does not read it): its exit status tells the rest.
+    await writer.abort().catch(() => {});
+  }
+}
+
+/** Reads a stream to its end and decodes it as UTF-8. */
+async function collect(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return decoder.decode(await new Response(stream).arrayBuffer());
+}
+
 /** A {@linkcode Runner} over `Deno.Command`. */
 export class DenoRunner implements Runner {
   /** Runs a command; see {@linkcode Runner.run}. */
@@ -124,22 +144,25 @@ export class DenoRunner implements Runner {
           reason: `could not be started: ${cause instanceof Error ? cause.message : cause}`,
         }, { cause });
       }
-      if (options.stdin !== undefined) {
-        const writer = child.stdin.getWriter();
-        const bytes = typeof options.stdin === "string"
-          ? new TextEncoder().encode(options.stdin)
-          : options.stdin;
-        await writer.write(bytes).catch(() => {});
-        await writer.close().catch(() => {});
-      }
+      // stdin is written while stdout and stderr are read: a child that answers as it reads
+      // (cat, kubectl apply -f -) would otherwise fill its output pipe and stop reading.
+      const feed = options.stdin === undefined ? Promise.resolve() : writeAll(
+        child.stdin,
+        typeof options.stdin === "string" ? new TextEncoder().encode(options.stdin) : options.stdin,
+      );
       const out = inherit
-        ? { code: (await child.status).code, signal: null, stdout: "", stderr: "" }
-        : await child.output().then((o) => ({
-          code: o.code,
-          signal: o.signal,
-          stdout: decoder.decode(o.stdout),
-          stderr: decoder.decode(o.stderr),
-        }));
+        ? await Promise.all([child.status, feed]).then(([s]) => ({
+          code: s.code,
+          signal: s.signal,
+          stdout: "",
+          stderr: "",
+        }))
+        : await Promise.all([
+          child.status,
+          collect(child.stdout),
+          collect(child.stderr),
+          feed,
+        ]).then(([s, stdout, stderr]) => ({ code: s.code, signal: s.signal, stdout, stderr }));
       const result: RunResult = {
         argv: shown,
         code: out.signal ? -1 : out.code,

@@ -58,7 +58,7 @@ export const INSTALL_HINTS: Readonly<Record<string, string>> = {
  * @param name The executable's name.
  * @param options Version requirement, hint and search path.
  * @returns The tool's path and version.
- * @throws {ToolNotFoundError} When the tool is missing or too old.
+ * @throws {ToolNotFoundError} When the tool is missing, too old, or prints no version it can read.
  *
  * @example
  * ```ts ignore
@@ -94,8 +94,11 @@ export async function findTool(name: string, options: FindToolOptions = {}): Pro
   if (version === undefined) {
     throw new ToolNotFoundError({
       tool: name,
-      found: "of unknown version",
       minimum: options.minVersion,
+      unreadableVersion: {
+        command: [name, ...(options.versionArgs ?? ["--version"])].join(" "),
+        output: text.trim(),
+      },
       hint,
     });
   }

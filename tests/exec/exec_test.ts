@@ -40,6 +40,27 @@ Deno.test("stdin is written and closed", async () => {
   assert.equal(out.stdout, "hello");
 });
 
+Deno.test("stdin is streamed while the output is read: several MB through cat do not deadlock", async () => {
+  // 8 MiB: far beyond a pipe's buffer, so writing all of stdin before reading stdout would hang
+  const line = "0123456789abcdef".repeat(4) + "\n";
+  const input = line.repeat((8 * 1024 * 1024) / line.length);
+  const out = await defaultRunner.run("cat", [], { stdin: input, timeoutMs: 30_000 });
+  assert.equal(out.stdout.length, input.length);
+  assert.ok(out.stdout === input, "output is the input, byte for byte");
+  const bytes = new Uint8Array(4 * 1024 * 1024).map((_, i) => 65 + (i % 26));
+  const both = await defaultRunner.run("sh", ["-c", "tee /dev/stderr"], {
+    stdin: bytes,
+    timeoutMs: 30_000,
+  });
+  assert.equal(both.stdout.length, bytes.length);
+  assert.equal(both.stderr.length, bytes.length);
+});
+
+Deno.test("a child that exits without reading its stdin is not an error of the runner", async () => {
+  const out = await defaultRunner.run("sh", ["-c", "exit 0"], { stdin: "x".repeat(1 << 20) });
+  assert.equal(out.code, 0);
+});
+
 Deno.test("a timeout kills the process and says so", async () => {
   const started = performance.now();
   await assert.rejects(
@@ -140,6 +161,36 @@ Deno.test("findTool finds a tool, checks its version and explains what is missin
         /kind is not installed\. Install kind/.test(e.message),
     );
     assert.equal(await which("faketool", `${dir}:/nonexistent`), tool);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("findTool says it cannot read a version instead of calling the tool too old", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/kind`, "#!/bin/sh\necho 'kind built from source'\n");
+    await Deno.chmod(`${dir}/kind`, 0o755);
+    await assert.rejects(
+      () =>
+        findTool("kind", {
+          minVersion: "0.20.0",
+          versionArgs: ["version"],
+          searchPath: dir,
+          hint: "Install kind.",
+        }),
+      (e: unknown) =>
+        e instanceof ToolNotFoundError && e.found === undefined &&
+        e.versionOutput === "kind built from source" &&
+        e.message ===
+          'Cannot read kind\'s version from `kind version` output "kind built from source" ' +
+            "(need 0.20.0 or newer). Install kind.",
+    );
+    await Deno.writeTextFile(`${dir}/kind`, "#!/bin/sh\n");
+    await assert.rejects(
+      () => findTool("kind", { minVersion: "0.20.0", searchPath: dir, hint: "Install kind." }),
+      /^ToolNotFoundError: Cannot read kind's version from `kind --version` output \(it printed nothing\)/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
