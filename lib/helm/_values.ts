@@ -1,10 +1,8 @@
 /**
- * Private helpers: values files, canonical JSON, Chart.yaml reading.
+ * Private helpers: values files, canonical JSON, local chart digests.
  *
  * @module
  */
-
-import { parse } from "yaml";
 
 import type { Values } from "./values.ts";
 
@@ -46,18 +44,49 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** `<name>-<version>` from a local chart directory's Chart.yaml, or undefined. */
-export async function localChartId(path: string): Promise<string | undefined> {
-  try {
-    const meta = parse(await Deno.readTextFile(`${path}/Chart.yaml`)) as {
-      name?: unknown;
-      version?: unknown;
-    };
-    if (typeof meta.name === "string" && meta.version !== undefined) {
-      return `${meta.name}-${String(meta.version)}`;
+/** The prefix of the release description that records a local chart's digest. */
+export const CHART_DIGEST_PREFIX = "Bosun: local chart ";
+
+/**
+ * A digest of everything in a local chart: for a directory, every file's path (relative,
+ * sorted) and bytes, `.git/` left out; for a packaged `.tgz`, its bytes. Two charts with the
+ * same name and version but different templates get different digests.
+ *
+ * @returns `sha256:<hex>`, or `undefined` when the path cannot be read (Helm reports why).
+ */
+export async function localChartDigest(path: string): Promise<string | undefined> {
+  const parts: Uint8Array[] = [];
+  const encoder = new TextEncoder();
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    const entries: { name: string; isDirectory: boolean }[] = [];
+    for await (const entry of Deno.readDir(dir)) {
+      const info = entry.isSymlink ? await Deno.stat(`${dir}/${entry.name}`) : entry;
+      entries.push({ name: entry.name, isDirectory: info.isDirectory });
     }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const name = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory) {
+        if (name !== ".git") await walk(`${dir}/${entry.name}`, name);
+        continue;
+      }
+      const bytes = await Deno.readFile(`${dir}/${entry.name}`);
+      parts.push(encoder.encode(`${name}\0${bytes.length}\0`), bytes);
+    }
+  };
+  try {
+    const info = await Deno.stat(path);
+    if (info.isDirectory) await walk(path, "");
+    else parts.push(await Deno.readFile(path));
   } catch {
-    // a packaged chart or an unreadable directory: Helm reports the real problem
+    return undefined;
   }
-  return undefined;
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  return `sha256:${Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }

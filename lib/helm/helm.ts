@@ -9,7 +9,7 @@
 import { CommandError, defaultRunner, findTool, type Runner } from "../exec/mod.ts";
 import { chartArgs, chartName, type ChartRef, describeChart } from "./chart.ts";
 import { HelmError, helmMessage, type HelmOperation } from "./errors.ts";
-import { canonicalJson, localChartId, withValuesFile } from "./_values.ts";
+import { canonicalJson, CHART_DIGEST_PREFIX, localChartDigest, withValuesFile } from "./_values.ts";
 import type { Values } from "./values.ts";
 
 /** The oldest Helm the wrapper supports. */
@@ -43,6 +43,11 @@ export interface HelmRelease {
   readonly chart: string;
   /** The chart's app version, when it declares one. */
   readonly appVersion: string | undefined;
+  /**
+   * The revision's description (`Install complete`, Helm's failure message, or for a local
+   * chart Bosun installed: `Bosun: local chart sha256:…`, the digest of the chart's files).
+   */
+  readonly description: string | undefined;
 }
 
 /** Options for {@linkcode Helm.upgradeInstall}. */
@@ -188,8 +193,11 @@ export class Helm {
 
   /**
    * Installs the release, or upgrades it when it exists (`helm upgrade
-   * --install`). When the deployed release already has the same chart version
-   * and values, nothing runs and `changed` is false.
+   * --install`). When the deployed release already has the same chart and
+   * values, nothing runs and `changed` is false. "The same chart" is the same
+   * name and version for repository and OCI charts, and for a local chart the
+   * same files: a digest of them is kept in the revision's description, so
+   * edited templates are upgraded even when the chart's version did not change.
    *
    * @param release Release name.
    * @param chart Repository, OCI or local chart.
@@ -212,6 +220,7 @@ export class Helm {
     const wait = options.wait ?? true;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const ref = chartArgs(chart, options.version);
+    const digest = "path" in chart ? await localChartDigest(chart.path) : undefined;
     await withValuesFile(values, async (file) => {
       const args = [
         "upgrade",
@@ -226,6 +235,7 @@ export class Helm {
         "--timeout",
         `${Math.max(1, Math.ceil(timeoutMs / 1000))}s`,
       ];
+      if (digest !== undefined) args.push("--description", `${CHART_DIGEST_PREFIX}${digest}`);
       if (options.createNamespace ?? true) args.push("--create-namespace");
       if (wait) args.push("--wait");
       if (wait && (options.waitForJobs ?? true)) args.push("--wait-for-jobs");
@@ -312,6 +322,9 @@ export class Helm {
       appVersion: typeof row.app_version === "string" && row.app_version !== ""
         ? row.app_version
         : undefined,
+      description: typeof row.description === "string" && row.description !== ""
+        ? row.description
+        : undefined,
     };
   }
 
@@ -371,14 +384,18 @@ export class Helm {
   ): Promise<HelmRelease | undefined> {
     const current = await this.status(release, options);
     if (current === undefined || current.status !== "deployed") return undefined;
-    const name = chartName(chart);
-    const wanted = name === undefined
-      ? await localChartId((chart as { path: string }).path)
-      : options.version === undefined
-      ? undefined
-      : `${name}-${options.version.replace(/^v(?=\d)/, "")}`;
-    const actual = current.chart.replace(/-v(?=\d[^-]*$)/, "-");
-    if (wanted === undefined || actual !== wanted.replace(/-v(?=\d[^-]*$)/, "-")) return undefined;
+    if ("path" in chart) {
+      // a local chart is the same when its files are: the version alone says nothing
+      const digest = await localChartDigest(chart.path);
+      if (digest === undefined || current.description !== `${CHART_DIGEST_PREFIX}${digest}`) {
+        return undefined;
+      }
+    } else {
+      const name = chartName(chart);
+      if (name === undefined || options.version === undefined) return undefined;
+      const wanted = `${name}-${options.version.replace(/^v(?=\d)/, "")}`;
+      if (current.chart.replace(/-v(?=\d[^-]*$)/, "-") !== wanted) return undefined;
+    }
     const deployed = await this.values(release, options);
     if (deployed === undefined) return undefined;
     return canonicalJson(deployed) === canonicalJson(JSON.parse(JSON.stringify(values)))

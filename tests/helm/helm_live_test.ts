@@ -110,3 +110,40 @@ Deno.test({
     assert.match(err.message, /broken/);
   },
 });
+
+Deno.test({
+  name: "a local chart with edited templates and the same version is upgraded (real helm)",
+  ignore: !env,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const helm = await helmFor();
+    const ns = `helm-edit-${Date.now().toString(36)}`;
+    const dir = await Deno.makeTempDir({ prefix: "bosun-chart-" });
+    try {
+      await Deno.mkdir(`${dir}/templates`);
+      for (const f of ["Chart.yaml", "values.yaml", "templates/configmap.yaml"]) {
+        await Deno.copyFile(`${CHARTS}app/${f}`, `${dir}/${f}`);
+      }
+      const chart = { path: dir };
+      const first = await helm.upgradeInstall("edit", chart, { namespace: ns, timeoutMs: 60_000 });
+      assert.equal(first.release.revision, 1);
+      assert.match(first.release.description ?? "", /^Bosun: local chart sha256:/);
+      const same = await helm.upgradeInstall("edit", chart, { namespace: ns, timeoutMs: 60_000 });
+      assert.equal(same.changed, false);
+      const cm = `${dir}/templates/configmap.yaml`;
+      await Deno.writeTextFile(cm, `${(await Deno.readTextFile(cm)).trimEnd()}\n  edited: "yes"\n`);
+      const edited = await helm.upgradeInstall("edit", chart, {
+        namespace: ns,
+        timeoutMs: 60_000,
+      });
+      assert.equal(edited.changed, true);
+      assert.equal(edited.release.revision, 2);
+      assert.equal(edited.release.chart, "app-0.1.0", "the version did not change");
+      assert.match(await helm.template("edit", chart, { namespace: ns }), /edited: "yes"/);
+      await helm.uninstall("edit", { namespace: ns, wait: false });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -167,6 +167,63 @@ Deno.test("upgradeInstall skips a deployed release with the same chart and value
   );
 });
 
+Deno.test("a local chart whose templates changed but whose version did not is upgraded", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bosun-chart-" });
+  try {
+    await Deno.mkdir(`${dir}/templates`);
+    await Deno.writeTextFile(`${dir}/Chart.yaml`, "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+    await Deno.writeTextFile(`${dir}/values.yaml`, "replicas: 1\n");
+    await Deno.writeTextFile(
+      `${dir}/templates/cm.yaml`,
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata: {a: one}\n",
+    );
+    // a fake helm that remembers the description of the last install, as history reports it
+    let deployed: { description: string } | undefined;
+    const runner = new RecordingRunner((args) => {
+      if (args[0] === "history") {
+        return {
+          stdout: deployed === undefined ? "" : JSON.stringify([{
+            revision: 1,
+            status: "deployed",
+            chart: "web-0.1.0",
+            description: deployed.description,
+          }]),
+          ...(deployed === undefined ? { fail: "Error: release: not found" } : {}),
+        };
+      }
+      if (args[0] === "get") return { stdout: "{}" };
+      if (args[0] === "upgrade") {
+        deployed = { description: args[args.indexOf("--description") + 1]! };
+        return {};
+      }
+      return { fail: `Error: unexpected helm ${args.join(" ")}` };
+    });
+    const helm = new Helm({ path: "helm", version: "3.19.0", runner });
+    const chart = { path: dir };
+    const upgrades = () => runner.calls.filter((c) => c[1] === "upgrade").length;
+
+    assert.equal((await helm.upgradeInstall("web", chart, { namespace: "web" })).changed, true);
+    assert.match(deployed!.description, /^Bosun: local chart sha256:[0-9a-f]{64}$/);
+    assert.equal((await helm.upgradeInstall("web", chart, { namespace: "web" })).changed, false);
+    assert.equal(upgrades(), 1, "same files: no upgrade");
+
+    await Deno.writeTextFile(
+      `${dir}/templates/cm.yaml`,
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata: {a: two}\n",
+    );
+    assert.equal((await helm.upgradeInstall("web", chart, { namespace: "web" })).changed, true);
+    assert.equal(upgrades(), 2, "a changed template, same Chart.yaml version: upgraded");
+
+    await Deno.writeTextFile(`${dir}/templates/extra.yaml`, "# new file\n");
+    assert.equal((await helm.upgradeInstall("web", chart, { namespace: "web" })).changed, true);
+    assert.equal(upgrades(), 3, "a new file: upgraded");
+    assert.equal((await helm.upgradeInstall("web", chart, { namespace: "web" })).changed, false);
+    assert.equal(upgrades(), 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("rollbackOnFailure maps to --atomic on Helm 3 and --rollback-on-failure on Helm 4", async () => {
   for (const [version, flag] of [["3.19.0", "--atomic"], ["4.1.4", "--rollback-on-failure"]]) {
     const runner = new RecordingRunner((args) =>
