@@ -19,6 +19,7 @@ import { expandHome } from "../fs/mod.ts";
 import { planRegistries, registryRoutes } from "../registry/mod.ts";
 import { clusterStateDir } from "./_state.ts";
 import { ClusterInputError } from "./errors.ts";
+import { type ClusterTarget, toConfig } from "./target.ts";
 import type { ProviderInput } from "./types.ts";
 
 /** The short form: the cluster name and any `spec` field, flat. */
@@ -27,21 +28,36 @@ export interface ClusterShorthand extends DeepPartial<ClusterSpec> {
   readonly name?: string;
 }
 
-/** What cluster functions accept: a config (as written or resolved) or the short form. */
-export type ClusterInput = BosunConfig | ResolvedConfig | ClusterShorthand;
+/**
+ * What cluster functions accept: a config (as written or resolved), the short
+ * form, or a cluster target — the `Cluster` handle `createCluster` returns is
+ * one, so `deleteCluster(await createCluster(…))` works.
+ */
+export type ClusterInput = BosunConfig | ResolvedConfig | ClusterShorthand | ClusterTarget;
+
+/** A target that carries its config (the `Cluster` handle, or one written by hand). */
+function isTargetWithConfig(input: ClusterInput): input is ClusterTarget {
+  const config = (input as { config?: unknown }).config;
+  return typeof config === "object" && config !== null && "spec" in config;
+}
 
 /**
- * Validates and defaults the input.
+ * Validates and defaults the input. A cluster target's kubeconfig and context
+ * win over its config's.
  *
  * @throws {ConfigError} Naming every invalid field (unknown distribution, fewer than 1 control plane, a mirror upstream that is not a URL, …).
  */
 export function resolveClusterInput(input: ClusterInput): ResolvedConfig {
   let config: BosunConfig;
-  if ("spec" in input || "metadata" in input || "apiVersion" in input) {
+  if (isTargetWithConfig(input)) {
+    config = toConfig(input);
+  } else if ("spec" in input || "metadata" in input || "apiVersion" in input) {
     config = input as BosunConfig;
   } else {
     const { name, ...spec } = input as ClusterShorthand;
-    config = { ...(name !== undefined ? { metadata: { name } } : {}), spec };
+    // A hand-written target may carry `kubeconfig: undefined`: that means "unset".
+    const set = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined));
+    config = { ...(name !== undefined ? { metadata: { name } } : {}), spec: set };
   }
   const problems = validateConfig(config);
   if (problems.length > 0) throw new ConfigError(problems);

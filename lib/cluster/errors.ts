@@ -137,3 +137,60 @@ export class ClusterCreateError extends ClusterError {
     this.cleanupFailures = init.cleanupFailures;
   }
 }
+
+/** The process holding a cluster's lock, as its lock file records it. */
+export interface LockHolder {
+  /** Its process id. */
+  readonly pid: number;
+  /** The host it runs on. */
+  readonly hostname: string;
+  /** What it is doing. */
+  readonly operation: ClusterOperation;
+  /** When it took the lock (ISO 8601). */
+  readonly since: string;
+  /** Its start time in clock ticks since boot (Linux), to tell a reused pid. */
+  readonly started?: string;
+}
+
+/**
+ * Another Bosun run is working on the same cluster (it holds the lock file
+ * `<state dir>.lock`). Nothing was changed; `holder` names the other process
+ * (`undefined` when the lock file cannot be read).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ClusterLockedError } from "@bosun/sdk";
+ * const err = new ClusterLockedError("create", "dev", "/home/me/.bosun/clusters/dev.lock", {
+ *   pid: 4242, hostname: "laptop", operation: "create", since: "2025-01-01T10:00:00.000Z",
+ * });
+ * assert.match(err.message, /^Cannot create cluster "dev": another Bosun process \(pid 4242 on laptop/);
+ * ```
+ */
+export class ClusterLockedError extends ClusterError {
+  /** The lock file. */
+  readonly lockFile: string;
+  /** The process holding it, when its lock file could be read. */
+  readonly holder: LockHolder | undefined;
+
+  /** Builds the error. */
+  constructor(
+    operation: ClusterOperation,
+    cluster: string,
+    lockFile: string,
+    holder: LockHolder | undefined,
+  ) {
+    const who = holder === undefined
+      ? `another process holds ${lockFile} (its content cannot be read)`
+      : `another Bosun process (pid ${holder.pid} on ${holder.hostname}, running ` +
+        `"${holder.operation}" since ${holder.since}) holds ${lockFile}`;
+    super({
+      operation,
+      cluster,
+      reason: `${who}; wait for it to finish, or delete the file if that process is gone`,
+    });
+    this.name = "ClusterLockedError";
+    this.lockFile = lockFile;
+    this.holder = holder;
+  }
+}

@@ -14,6 +14,7 @@ import { type ClusterInput, providerInput, resolveClusterInput } from "./_input.
 import { checkTools } from "./_tools.ts";
 import type { ClusterOptions } from "./lifecycle.ts";
 import { allProviders, getProvider } from "./providers.ts";
+import { kubeTargetOf } from "./target.ts";
 import type { ProviderContext } from "./types.ts";
 
 /** One cluster found by {@linkcode listClusters}. */
@@ -78,7 +79,7 @@ export interface ClusterDescription {
   readonly distribution: Distribution;
   /** The context. */
   readonly context: string;
-  /** The kubeconfig file. */
+  /** The kubeconfig file (absolute). */
   readonly kubeconfig: string;
   /** Whether the cluster exists. */
   readonly exists: boolean;
@@ -97,7 +98,7 @@ export interface ClusterDescription {
 /**
  * Describes a cluster: whether it exists, its node and registry containers.
  *
- * @param input A config or the short form.
+ * @param input A config, the short form, or a cluster handle.
  * @param options Runner.
  * @returns The description.
  * @throws {ToolNotFoundError} The CLI or Docker is missing.
@@ -116,6 +117,7 @@ export async function describeCluster(
   const provider = getProvider(config.spec.distribution);
   const name = config.metadata.name;
   const runner = options.runner ?? defaultRunner;
+  const target = kubeTargetOf(config, options.baseDir);
   await checkTools(provider, runner);
   const pinput = await providerInput(config, options);
   const ctx: ProviderContext = { runner, stateDir: pinput.stateDir, reporter: silentReporter };
@@ -125,8 +127,8 @@ export async function describeCluster(
   return {
     name,
     distribution: config.spec.distribution,
-    context: config.spec.context ?? provider.contextName(name),
-    kubeconfig: config.spec.kubeconfig,
+    context: target.context,
+    kubeconfig: target.kubeconfig,
     exists: await provider.exists(name, ctx),
     nodes: nodes.map((n) => ({ name: n.name, state: n.state })).sort((a, b) =>
       a.name.localeCompare(b.name)

@@ -30,6 +30,8 @@ import {
   providerInput,
   resolveClusterInput,
 } from "./_input.ts";
+import { acquireClusterLock } from "./_lock.ts";
+import { loadKubeconfig } from "../kube/kubeconfig.ts";
 import { Ledger, runPlannedCommand, writePlannedFile } from "./_steps.ts";
 import {
   ClusterCreateError,
@@ -39,7 +41,8 @@ import {
 } from "./errors.ts";
 import { createSteps } from "./plan.ts";
 import { getProvider } from "./providers.ts";
-import type { ClusterProvider, ProviderContext } from "./types.ts";
+import { type ClusterTarget, kubeTargetOf, pinKubeTarget } from "./target.ts";
+import type { ClusterProvider, ProviderContext, ProviderInput } from "./types.ts";
 
 /** Options shared by the lifecycle functions. */
 export interface ClusterOptions extends InputOptions {
@@ -65,17 +68,21 @@ export interface CreateClusterOptions extends ClusterOptions {
   readonly applyObjects?: ApplyObjects;
 }
 
-/** A cluster Bosun created or found. */
-export interface Cluster {
+/**
+ * A cluster Bosun created or found: the handle every other function accepts
+ * (`deleteCluster(cluster)`, `installComponents(cluster)`, `bootstrapFlux(cluster)`).
+ * Its kubeconfig path and context are resolved once, when it is made.
+ */
+export interface Cluster extends ClusterTarget {
   /** The name. */
   readonly name: string;
   /** The distribution. */
   readonly distribution: Distribution;
   /** The kubeconfig context. */
   readonly context: string;
-  /** The kubeconfig file holding the context. */
+  /** The kubeconfig file holding the context: an absolute path ({@linkcode kubeconfigOf}). */
   readonly kubeconfig: string;
-  /** Whether this call created it (`false`: it existed). */
+  /** Whether this call created it (`false`: it existed, and was only brought in line). */
   readonly created: boolean;
   /** The local registry, when enabled. */
   readonly registry?: {
@@ -84,18 +91,20 @@ export interface Cluster {
     /** From the cluster network: `<cluster>-registry:5000`. */
     readonly inCluster: string;
   };
-  /** The config it was made from. */
+  /** The config it was made from, with `spec.kubeconfig` and `spec.context` as resolved. */
   readonly config: ResolvedConfig;
 }
 
-function handle(config: ResolvedConfig, provider: ClusterProvider, created: boolean): Cluster {
+/** The handle of a config whose kubeconfig and context are pinned ({@linkcode pinKubeTarget}). */
+function handle(config: ResolvedConfig, created: boolean): Cluster {
   const name = config.metadata.name;
   const local = config.spec.registry.local;
+  const target = kubeTargetOf(config);
   return {
     name,
     distribution: config.spec.distribution,
-    context: config.spec.context ?? provider.contextName(name),
-    kubeconfig: config.spec.kubeconfig,
+    context: target.context,
+    kubeconfig: target.kubeconfig,
     created,
     ...(local.enabled
       ? {
@@ -138,34 +147,71 @@ function renameContext(text: string, from: string, to: string): string | Kubecon
   return data;
 }
 
+/** Whether the kubeconfig file has the context (a missing file has none). */
+async function hasContext(kubeconfig: string, context: string): Promise<boolean> {
+  const { data } = await loadKubeconfig({ kubeconfig });
+  return (data.contexts ?? []).some((c) => c.name === context);
+}
+
+/** Resolves the input and pins its kubeconfig and context: the lifecycle's one derivation. */
+function resolvePinned(input: ClusterInput, options: InputOptions): ResolvedConfig {
+  return pinKubeTarget(resolveClusterInput(input), options.baseDir);
+}
+
+/** Runs `work` holding the cluster's lock. */
+async function locked<T>(
+  config: ResolvedConfig,
+  stateDir: string,
+  operation: "create" | "delete" | "start" | "stop",
+  work: () => Promise<T>,
+): Promise<T> {
+  const lock = await acquireClusterLock(config.metadata.name, stateDir, operation);
+  try {
+    return await work();
+  } finally {
+    await lock.release();
+  }
+}
+
 /**
  * Creates a cluster with its local registry and mirrors, and merges its
- * context into the kubeconfig. Idempotent: an existing cluster is a reported
- * no-op (`created: false`) that makes no change. Input is validated, and the
- * registry's host port checked, before anything is created; if a step fails,
- * everything this call created is removed again and the error says what.
+ * context into the kubeconfig — or brings an existing one in line with the
+ * config: a stopped cluster (or registry) is started, a missing registry or
+ * mirror is created and connected, a missing context is merged. A second call
+ * with the same input makes no change. Input is validated, and the registry's
+ * host port checked, before anything is changed; the cluster's lock file keeps
+ * a second run on the same name out (it fails with {@linkcode ClusterLockedError}).
+ * If a step fails, exactly what this call created is removed again (never what
+ * existed before it) and the error says what.
  *
- * @param input A config or the short form `{ name, distribution, nodes, … }`.
+ * The kubeconfig file is resolved once ({@linkcode kubeconfigOf}: `spec.kubeconfig`,
+ * else kubectl's file from `$KUBECONFIG`, else `~/.kube/config`, made absolute) and
+ * carried in the returned handle, with the context.
+ *
+ * @param input A config, the short form `{ name, distribution, nodes, … }`, or a cluster handle.
  * @param options Runner, reporter, existence policy.
  * @returns The cluster.
  * @throws {ConfigError} Invalid input, naming every field.
  * @throws {ClusterInputError} The registry port is in use, or the native config cannot be used.
  * @throws {ToolNotFoundError} The distribution's CLI or Docker is missing or too old.
+ * @throws {ClusterLockedError} Another Bosun process is working on this cluster.
  * @throws {ClusterExistsError} With `errorIfExists` when the cluster exists.
  * @throws {ClusterCreateError} A step failed (after cleanup).
  *
  * @example
  * ```ts ignore
+ * import assert from "node:assert/strict";
  * import { createCluster } from "@bosun/sdk";
  * const cluster = await createCluster({ name: "dev", distribution: "Kind", nodes: { workers: 1 } });
- * console.log(cluster.context); // kind-dev
+ * assert.equal(cluster.context, "kind-dev");
+ * assert.ok(cluster.kubeconfig.startsWith("/"));
  * ```
  */
 export async function createCluster(
   input: ClusterInput,
   options: CreateClusterOptions = {},
 ): Promise<Cluster> {
-  const config = resolveClusterInput(input);
+  const config = resolvePinned(input, options);
   const provider = getProvider(config.spec.distribution);
   const name = config.metadata.name;
   const runner = options.runner ?? defaultRunner;
@@ -174,77 +220,106 @@ export async function createCluster(
   try {
     const pinput = await providerInput(config, options);
     provider.plan(pinput); // merges the native config: fails here, before anything exists
-    await checkTools(provider, runner);
-    const ctx: ProviderContext = { runner, stateDir: pinput.stateDir, reporter: top };
-    if (await provider.exists(name, ctx)) {
-      if (options.errorIfExists) throw new ClusterExistsError(name, config.spec.distribution);
-      top.skip("already exists, nothing to do");
-      return handle(config, provider, false);
-    }
-    const observed = await observeRegistries(pinput.registries, { runner });
-    const local = pinput.registries.find((r) => r.role === "registry");
-    if (
-      local?.hostPort !== undefined && !observed.containers.has(local.name) &&
-      !portFree(local.hostPort)
-    ) {
-      throw new ClusterInputError({
-        operation: "create",
-        cluster: name,
-        field: "spec.registry.local.hostPort",
-        value: local.hostPort,
-        reason: `port ${local.hostPort} is already in use on 127.0.0.1; choose another hostPort`,
-      });
-    }
-    const plan = provider.plan(pinput);
-    const networkExists = plan.preCreateNetwork &&
-      (await new Docker(runner).networks([], plan.network)).length > 0;
-    const steps = createSteps(provider, pinput, observed, networkExists);
-    const result = handle(config, provider, true);
-    await runWithCleanup(name, top, async (ledger, setStep) => {
-      for (const step of steps) {
-        setStep(step.title);
-        const s = top.step(step.title);
-        try {
-          if (step.kind === "file") await writePlannedFile(step, ledger);
-          else await runPlannedCommand(runner, step, ledger);
-          s.succeed();
-        } catch (error) {
-          s.fail(error);
-          throw error;
-        }
-      }
-      setStep("Merging the kubeconfig");
-      const fragment = renameContext(
-        await provider.kubeconfig(name, ctx),
-        provider.contextName(name),
-        result.context,
-      );
-      ledger.push(`context ${result.context}`, async () => {
-        await removeKubeconfigContext(result.context, { kubeconfig: config.spec.kubeconfig });
-        return true;
-      });
-      await mergeKubeconfig(fragment, {
-        kubeconfig: config.spec.kubeconfig,
-        setCurrentContext: true,
-      });
-      top.step(`Merge context ${result.context} into ${config.spec.kubeconfig}`).succeed();
-      if (local?.hostPort !== undefined && options.registryHosting !== false) {
-        setStep("Publishing kube-public/local-registry-hosting");
-        const apply = options.applyObjects ?? defaultApplyObjects;
-        await apply([
-          localRegistryHostingConfigMap(name, local.hostPort) as unknown as Record<string, unknown>,
-        ], {
-          kubeconfig: config.spec.kubeconfig,
-          context: result.context,
-        });
-      }
+    const result = await locked(config, pinput.stateDir, "create", async () => {
+      await checkTools(provider, runner);
+      return await applyCluster(provider, pinput, { ...options, runner }, top);
     });
-    top.succeed();
     return result;
   } catch (error) {
     top.fail(error);
     throw error;
   }
+}
+
+/** The body of {@linkcode createCluster}, run under the cluster's lock. */
+async function applyCluster(
+  provider: ClusterProvider,
+  pinput: ProviderInput,
+  options: CreateClusterOptions & { readonly runner: Runner },
+  top: Step,
+): Promise<Cluster> {
+  const { config } = pinput;
+  const { runner } = options;
+  const name = config.metadata.name;
+  const target = kubeTargetOf(config);
+  const ctx: ProviderContext = { runner, stateDir: pinput.stateDir, reporter: top };
+  const exists = await provider.exists(name, ctx);
+  if (exists && options.errorIfExists) {
+    throw new ClusterExistsError(name, config.spec.distribution);
+  }
+  const observed = await observeRegistries(pinput.registries, { runner });
+  const local = pinput.registries.find((r) => r.role === "registry");
+  const localMissing = local !== undefined && !observed.containers.has(local.name);
+  if (localMissing && local.hostPort !== undefined && !portFree(local.hostPort)) {
+    throw new ClusterInputError({
+      operation: "create",
+      cluster: name,
+      field: "spec.registry.local.hostPort",
+      value: local.hostPort,
+      reason: `port ${local.hostPort} is already in use on 127.0.0.1; choose another hostPort`,
+    });
+  }
+  const plan = provider.plan(pinput);
+  const docker = new Docker(runner);
+  const networkExists = plan.preCreateNetwork &&
+    (await docker.networks([], plan.network)).length > 0;
+  const steps = createSteps(provider, pinput, observed, networkExists, exists);
+  const stopped = exists
+    ? (await docker.containers(provider.nodeLabels(name))).some((c) => c.state !== "running")
+    : false;
+  const done: string[] = [];
+  await runWithCleanup(name, top, async (ledger, setStep) => {
+    // Registries first: a node that starts (or boots) pulls through its mirrors.
+    const registryStarted = exists ? await setRegistriesRunning(name, "start", { runner }) : [];
+    if (registryStarted.length > 0) done.push(`started ${registryStarted.join(", ")}`);
+    for (const step of steps) {
+      setStep(step.title);
+      const s = top.step(step.title);
+      try {
+        if (step.kind === "file") await writePlannedFile(step, ledger);
+        else await runPlannedCommand(runner, step, ledger);
+        s.succeed();
+      } catch (error) {
+        s.fail(error);
+        throw error;
+      }
+      if (exists) done.push(step.title);
+    }
+    if (stopped) {
+      setStep("Starting the stopped cluster");
+      const s = top.step(`Start the stopped ${config.spec.distribution} cluster`);
+      await provider.start(name, ctx);
+      s.succeed();
+      done.push("started the cluster");
+    }
+    if (!exists || !(await hasContext(target.kubeconfig, target.context))) {
+      setStep("Merging the kubeconfig");
+      const fragment = renameContext(
+        await provider.kubeconfig(name, ctx),
+        provider.contextName(name),
+        target.context,
+      );
+      ledger.push(`context ${target.context}`, async () => {
+        await removeKubeconfigContext(target.context, { kubeconfig: target.kubeconfig });
+        return true;
+      });
+      await mergeKubeconfig(fragment, { kubeconfig: target.kubeconfig, setCurrentContext: true });
+      top.step(`Merge context ${target.context} into ${target.kubeconfig}`).succeed();
+      if (exists) done.push(`merged context ${target.context}`);
+    }
+    const publish = !exists || localMissing;
+    if (local?.hostPort !== undefined && options.registryHosting !== false && publish) {
+      setStep("Publishing kube-public/local-registry-hosting");
+      const apply = options.applyObjects ?? defaultApplyObjects;
+      await apply([
+        localRegistryHostingConfigMap(name, local.hostPort) as unknown as Record<string, unknown>,
+      ], target);
+    }
+  });
+  if (!exists) top.succeed();
+  else if (done.length === 0) top.skip("already exists, nothing to do");
+  else top.succeed(`already existed; ${done.join("; ")}`);
+  return handle(config, !exists);
 }
 
 async function runWithCleanup(
@@ -288,10 +363,11 @@ export interface DeleteResult {
  * missing cluster is a reported no-op (leftover labelled resources are still
  * removed).
  *
- * @param input A config or the short form.
+ * @param input A config, the short form, or the handle `createCluster` returned.
  * @param options Runner, reporter, whether to delete volumes.
  * @returns What was removed.
  * @throws {ToolNotFoundError} The CLI or Docker is missing.
+ * @throws {ClusterLockedError} Another Bosun process is working on this cluster.
  *
  * @example
  * ```ts ignore
@@ -303,41 +379,44 @@ export async function deleteCluster(
   input: ClusterInput,
   options: DeleteClusterOptions = {},
 ): Promise<DeleteResult> {
-  const config = resolveClusterInput(input);
+  const config = resolvePinned(input, options);
   const provider = getProvider(config.spec.distribution);
   const name = config.metadata.name;
   const runner = options.runner ?? defaultRunner;
+  const target = kubeTargetOf(config);
   const top = (options.reporter ?? silentReporter).step(
     `Delete ${config.spec.distribution} cluster ${name}`,
   );
   try {
     const pinput = await providerInput(config, { ...options });
-    await checkTools(provider, runner);
-    const ctx: ProviderContext = { runner, stateDir: pinput.stateDir, reporter: top };
-    const exists = await provider.exists(name, ctx);
-    const containers = await removeClusterResources(name, { runner, containersOnly: true });
-    if (exists) {
-      const s = top.step(`Delete the ${config.spec.distribution} cluster`);
-      await provider.delete(name, ctx);
-      s.succeed();
-    }
-    const rest = await removeClusterResources(name, {
-      runner,
-      deleteVolumes: options.deleteVolumes === true,
+    const result = await locked(config, pinput.stateDir, "delete", async () => {
+      await checkTools(provider, runner);
+      const ctx: ProviderContext = { runner, stateDir: pinput.stateDir, reporter: top };
+      const exists = await provider.exists(name, ctx);
+      const containers = await removeClusterResources(name, { runner, containersOnly: true });
+      if (exists) {
+        const s = top.step(`Delete the ${config.spec.distribution} cluster`);
+        await provider.delete(name, ctx);
+        s.succeed();
+      }
+      const rest = await removeClusterResources(name, {
+        runner,
+        deleteVolumes: options.deleteVolumes === true,
+      });
+      const removedCtx = await removeKubeconfigContext(target.context, {
+        kubeconfig: target.kubeconfig,
+      });
+      if (exists) await Deno.remove(pinput.stateDir, { recursive: true }).catch(() => {});
+      const removed: RemovedResources = {
+        containers: [...containers.containers, ...rest.containers],
+        networks: rest.networks,
+        volumes: rest.volumes,
+      };
+      return { deleted: exists, removed, contextRemoved: removedCtx.context !== undefined };
     });
-    const context = config.spec.context ?? provider.contextName(name);
-    const removedCtx = await removeKubeconfigContext(context, {
-      kubeconfig: config.spec.kubeconfig,
-    });
-    if (exists) await Deno.remove(pinput.stateDir, { recursive: true }).catch(() => {});
-    const removed: RemovedResources = {
-      containers: [...containers.containers, ...rest.containers],
-      networks: rest.networks,
-      volumes: rest.volumes,
-    };
-    if (!exists) top.skip("no such cluster, nothing to delete");
+    if (!result.deleted) top.skip("no such cluster, nothing to delete");
     else top.succeed();
-    return { deleted: exists, removed, contextRemoved: removedCtx.context !== undefined };
+    return result;
   } catch (error) {
     top.fail(error);
     throw error;
@@ -349,7 +428,7 @@ async function setRunning(
   action: "start" | "stop",
   options: ClusterOptions,
 ): Promise<Cluster> {
-  const config = resolveClusterInput(input);
+  const config = resolvePinned(input, options);
   const provider = getProvider(config.spec.distribution);
   const name = config.metadata.name;
   const runner = options.runner ?? defaultRunner;
@@ -357,21 +436,23 @@ async function setRunning(
     `${action === "start" ? "Start" : "Stop"} ${config.spec.distribution} cluster ${name}`,
   );
   try {
-    await checkTools(provider, runner);
     const pinput = await providerInput(config, options);
-    const ctx: ProviderContext = { runner, stateDir: pinput.stateDir, reporter: top };
-    if (!(await provider.exists(name, ctx))) {
-      throw new ClusterError({ operation: action, cluster: name, reason: "it does not exist" });
-    }
-    if (action === "start") {
-      await setRegistriesRunning(name, "start", { runner });
-      await provider.start(name, ctx);
-    } else {
-      await provider.stop(name, ctx);
-      await setRegistriesRunning(name, "stop", { runner });
-    }
+    await locked(config, pinput.stateDir, action, async () => {
+      await checkTools(provider, runner);
+      const ctx: ProviderContext = { runner, stateDir: pinput.stateDir, reporter: top };
+      if (!(await provider.exists(name, ctx))) {
+        throw new ClusterError({ operation: action, cluster: name, reason: "it does not exist" });
+      }
+      if (action === "start") {
+        await setRegistriesRunning(name, "start", { runner });
+        await provider.start(name, ctx);
+      } else {
+        await provider.stop(name, ctx);
+        await setRegistriesRunning(name, "stop", { runner });
+      }
+    });
     top.succeed();
-    return handle(config, provider, false);
+    return handle(config, false);
   } catch (error) {
     top.fail(error);
     throw error;
@@ -382,10 +463,11 @@ async function setRunning(
  * Starts a stopped cluster: its registries, then its nodes (`k3d cluster
  * start`, or `docker start` of the node containers for the others).
  *
- * @param input A config or the short form.
+ * @param input A config, the short form, or a cluster handle.
  * @param options Runner and reporter.
  * @returns The cluster.
  * @throws {ClusterError} The cluster does not exist.
+ * @throws {ClusterLockedError} Another Bosun process is working on this cluster.
  *
  * @example
  * ```ts ignore
@@ -400,10 +482,11 @@ export function startCluster(input: ClusterInput, options: ClusterOptions = {}):
 /**
  * Stops a cluster's nodes, then its registries; nothing is removed.
  *
- * @param input A config or the short form.
+ * @param input A config, the short form, or a cluster handle.
  * @param options Runner and reporter.
  * @returns The cluster.
  * @throws {ClusterError} The cluster does not exist.
+ * @throws {ClusterLockedError} Another Bosun process is working on this cluster.
  *
  * @example
  * ```ts ignore

@@ -21,6 +21,7 @@ import {
   resolveClusterInput,
 } from "./_input.ts";
 import { getProvider } from "./providers.ts";
+import { kubeTargetOf } from "./target.ts";
 import type {
   ClusterProvider,
   PlannedCommand,
@@ -42,7 +43,7 @@ export interface ClusterPlan {
   readonly distribution: Distribution;
   /** The kubeconfig context. */
   readonly context: string;
-  /** The kubeconfig file the context goes into. */
+  /** The kubeconfig file the context goes into (absolute). */
   readonly kubeconfig: string;
   /** Where generated files go. */
   readonly stateDir: string;
@@ -76,34 +77,45 @@ function docker(title: string, args: readonly string[], undo?: readonly string[]
 /**
  * The create steps: native files, the pre-created network (K3d), registry
  * volumes and containers, the cluster, then attaching registries to the
- * cluster network. Steps for things that already exist are left out.
+ * cluster network. Steps for things that already exist are left out; when the
+ * cluster itself exists (`clusterExists`), only the registries it lacks are
+ * created and connected.
  */
 export function createSteps(
   provider: ClusterProvider,
   input: ProviderInput,
   observed: RegistryObservation,
   networkExists: boolean,
+  clusterExists = false,
 ): (PlannedFile | PlannedCommand)[] {
   const plan = provider.plan(input);
   const name = input.config.metadata.name;
   const registries: readonly RegistryContainer[] = input.registries;
-  const steps: (PlannedFile | PlannedCommand)[] = [...plan.files];
-  if (plan.preCreateNetwork && registries.length > 0 && !networkExists) {
+  const steps: (PlannedFile | PlannedCommand)[] = clusterExists ? [] : [...plan.files];
+  const early = plan.preCreateNetwork && registries.length > 0;
+  if (early && !networkExists && !clusterExists) {
     steps.push(docker(
       `Create network ${plan.network}`,
       ["network", "create", "--label", bosunLabel(name), plan.network],
       ["network", "rm", plan.network],
     ));
   }
-  const network = plan.preCreateNetwork && registries.length > 0 ? plan.network : undefined;
+  const network = early ? plan.network : undefined;
   for (const a of registryCreateActions(registries, observed, network)) {
     steps.push(docker(a.title, a.args, a.undo));
   }
-  steps.push(...plan.create);
-  if (!plan.preCreateNetwork) {
-    for (const a of registryConnectActions(registries, plan.network, observed)) {
-      steps.push(docker(a.title, a.args, a.undo));
+  if (!clusterExists) steps.push(...plan.create);
+  // Registries started on the network are on it; the others are connected once it exists.
+  const joined = new Map(observed.networks);
+  for (const reg of registries) {
+    if (network !== undefined && !observed.containers.has(reg.name)) {
+      joined.set(reg.name, [network]);
     }
+  }
+  for (
+    const a of registryConnectActions(registries, plan.network, { ...observed, networks: joined })
+  ) {
+    steps.push(docker(a.title, a.args, a.undo));
   }
   return steps;
 }
@@ -134,7 +146,7 @@ export async function planCluster(
   const provider = getProvider(config.spec.distribution);
   const pinput = await providerInput(config, options);
   const name = config.metadata.name;
-  const context = config.spec.context ?? provider.contextName(name);
+  const { kubeconfig, context } = kubeTargetOf(config, options.baseDir);
   const operation = options.operation ?? "create";
   const steps: PlanStep[] = [];
   const label = bosunLabel(name);
@@ -144,7 +156,7 @@ export async function planCluster(
       steps.push(...createSteps(provider, pinput, NOTHING_EXISTS, false));
       steps.push({
         kind: "action",
-        title: `Merge context ${context} into ${config.spec.kubeconfig}`,
+        title: `Merge context ${context} into ${kubeconfig}`,
       });
       const local = pinput.registries.find((r) => r.role === "registry");
       if (local) {
@@ -173,7 +185,7 @@ export async function planCluster(
       }
       steps.push({
         kind: "action",
-        title: `Remove context ${context} from ${config.spec.kubeconfig}`,
+        title: `Remove context ${context} from ${kubeconfig}`,
       });
       break;
     case "start":
@@ -202,7 +214,7 @@ export async function planCluster(
     cluster: name,
     distribution: config.spec.distribution,
     context,
-    kubeconfig: config.spec.kubeconfig,
+    kubeconfig,
     stateDir: pinput.stateDir,
     steps,
   };

@@ -146,8 +146,8 @@ const spec = object<ClusterSpec>("The cluster.", {
   },
   kubeconfig: {
     type: "string",
-    default: "~/.kube/config",
-    description: "Kubeconfig file the context is merged into.",
+    description:
+      "Kubeconfig file the context is merged into; when unset, the file kubectl writes to ($KUBECONFIG, else ~/.kube/config).",
   },
   context: { type: "string", description: "Context name; derived from the cluster when unset." },
   cni: { type: "enum", values: CNIS, default: "Default", description: "CNI." },

@@ -119,8 +119,12 @@ export interface ClusterSpec {
   readonly nodes: NodesSpec;
   /** Kubernetes version (`v1.34.0`); the distribution's default when unset. */
   readonly kubernetesVersion?: string;
-  /** Kubeconfig file to merge the cluster's context into. */
-  readonly kubeconfig: string;
+  /**
+   * Kubeconfig file to merge the cluster's context into (`~` expanded, relative to
+   * bosun.yaml). Unset: the file kubectl would write, from `$KUBECONFIG` (its first
+   * existing entry, else its last), else `~/.kube/config`; `kubeconfigOf` resolves it.
+   */
+  readonly kubeconfig?: string;
   /** Context name; derived from the distribution and cluster name when unset. */
   readonly context?: string;
   /** The CNI. */

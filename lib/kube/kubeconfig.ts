@@ -6,6 +6,7 @@
  * @module
  */
 
+import { resolve } from "node:path";
 import { loadMerged, mergeInto, removeFrom } from "./_kubeconfig.ts";
 
 /** A kubeconfig document as plain data (`clusters`, `users`, `contexts`, `current-context`). */
@@ -59,7 +60,7 @@ export interface RemovedEntries {
  * else the `KUBECONFIG` list, else `~/.kube/config`.
  *
  * @param options An explicit path.
- * @returns The paths (the first one is where writes go).
+ * @returns The absolute paths, repeats dropped ({@linkcode kubeconfigFile} says which one writes go to).
  *
  * @example
  * ```ts
@@ -69,6 +70,29 @@ export interface RemovedEntries {
  */
 export function kubeconfigPaths(options: KubeconfigPathOptions = {}): string[] {
   return _paths(options);
+}
+
+/**
+ * The one kubeconfig file that writes go to, with kubectl's rules (client-go's
+ * `PathOptions.GetDefaultFilename`): an explicit path; else, from the
+ * `KUBECONFIG` list, its only entry, or the first entry that exists, or (when
+ * none exists) the last; else `~/.kube/config`. The path is absolute: `~` is
+ * expanded and a relative path resolved against the working directory.
+ *
+ * @param options An explicit path (a `:`-separated list follows the `KUBECONFIG` rules).
+ * @returns The absolute path (the file need not exist).
+ *
+ * @example A KUBECONFIG list where no file exists yet: the last one is written
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kubeconfigFile } from "@bosun/sdk";
+ * assert.equal(kubeconfigFile({ kubeconfig: "/nonexistent/a:/nonexistent/b" }), "/nonexistent/b");
+ * ```
+ */
+export function kubeconfigFile(options: KubeconfigPathOptions = {}): string {
+  const paths = _paths(options);
+  if (paths.length === 1) return paths[0]!;
+  return paths.find(_exists) ?? paths[paths.length - 1]!;
 }
 
 /**
@@ -95,7 +119,8 @@ export async function loadKubeconfig(
 
 /**
  * Adds or replaces the clusters, users and contexts of `fragment` (typically
- * the one-context kubeconfig a cluster tool prints) in the kubeconfig file.
+ * the one-context kubeconfig a cluster tool prints) in the kubeconfig file
+ * ({@linkcode kubeconfigFile}).
  * Entries with the same name are replaced in place; new ones are appended;
  * every other entry, comment and formatting is left byte-for-byte as it was.
  *
@@ -120,12 +145,13 @@ export async function mergeKubeconfig(
   fragment: string | KubeconfigData,
   options: MergeKubeconfigOptions = {},
 ): Promise<string> {
-  return await mergeInto(_paths(options)[0]!, fragment, options);
+  return await mergeInto(kubeconfigFile(options), fragment, options);
 }
 
 /**
  * Removes a context, and its cluster and user when no other context uses them.
- * Unsets `current-context` when it pointed at the removed context.
+ * Unsets `current-context` when it pointed at the removed context. The file is
+ * {@linkcode kubeconfigFile}'s.
  *
  * @param context The context name.
  * @param options Target file.
@@ -144,14 +170,32 @@ export async function removeKubeconfigContext(
   context: string,
   options: RemoveKubeconfigOptions = {},
 ): Promise<RemovedEntries> {
-  return await removeFrom(_paths(options)[0]!, context, options);
+  return await removeFrom(kubeconfigFile(options), context, options);
 }
 
 function _paths(options: KubeconfigPathOptions): string[] {
   const raw = options.kubeconfig ?? Deno.env.get("KUBECONFIG");
-  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
-  const expand = (p: string) => p === "~" || p.startsWith("~/") ? `${home}${p.slice(1)}` : p;
+  const list = _split(raw);
+  return list.length > 0 ? list : [resolve(_home(), ".kube", "config")];
+}
+
+function _home(): string {
+  return Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? Deno.cwd();
+}
+
+/** A `:`-separated list (`;` on Windows) → absolute paths, `~` expanded, empties and repeats dropped. */
+function _split(raw: string | undefined): string[] {
+  const expand = (p: string) => p === "~" || p.startsWith("~/") ? `${_home()}${p.slice(1)}` : p;
   const list = (raw ?? "").split(Deno.build.os === "windows" ? ";" : ":").map((p) => p.trim())
-    .filter(Boolean).map(expand);
-  return list.length > 0 ? [...new Set(list)] : [`${home}/.kube/config`];
+    .filter(Boolean).map((p) => resolve(expand(p)));
+  return [...new Set(list)];
+}
+
+function _exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
