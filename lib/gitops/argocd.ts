@@ -32,12 +32,20 @@ import {
   type ArgoSourceOptions,
   SOPS_AGE_SECRET,
 } from "./manifests.ts";
-import { gitOpsSource } from "./source.ts";
+import {
+  gitOpsSource,
+  isLocalRegistrySource,
+  type LocalRegistrySource,
+  withLocalSource,
+} from "./source.ts";
 
 /** Options for {@linkcode bootstrapArgoCD}. */
 export interface BootstrapArgoCDOptions extends SopsKeyOptions {
-  /** What to sync. @default the local registry, plain HTTP, tag `spec.gitops.ref`, path `.` */
-  readonly source?: ArgoSourceOptions;
+  /**
+   * What to sync: an OCI source, or `{ localRegistry: true, path?, ref? }` for the cluster's
+   * local registry. @default the local registry, plain HTTP, tag `spec.gitops.ref`, path `.`
+   */
+  readonly source?: ArgoSourceOptions | LocalRegistrySource;
   /** argo-cd chart version. @default pinned in GITOPS_CHARTS (or bosun.yaml's override) */
   readonly chartVersion?: string;
   /** Budget for the whole bootstrap, in milliseconds. @default 600000 */
@@ -125,7 +133,12 @@ export async function configureArgoCD(
   options: Omit<BootstrapArgoCDOptions, "kube" | "helm" | "chartVersion"> = {},
 ): Promise<BootstrapResult> {
   const reporter = options.reporter ?? silentReporter;
-  const source = options.source ?? defaultSource(config);
+  const given = options.source;
+  const source = given === undefined
+    ? defaultSource(config)
+    : isLocalRegistrySource(given)
+    ? defaultSource(withLocalSource(config, given))
+    : given;
   const ageKeys = await findAgeKeys(config, options);
   const step = reporter.step("Configuring Argo CD");
   try {

@@ -25,12 +25,21 @@ import {
   type FluxSyncSource,
   sopsAgeSecretManifest,
 } from "./manifests.ts";
-import { gitOpsSource } from "./source.ts";
+import {
+  gitOpsSource,
+  isLocalRegistrySource,
+  type LocalRegistrySource,
+  withLocalSource,
+} from "./source.ts";
 
 /** Options for {@linkcode bootstrapFlux}. */
 export interface BootstrapFluxOptions extends SopsKeyOptions {
-  /** What to sync. @default the local registry: `oci://<cluster>-registry:5000/<source dir>`, insecure */
-  readonly source?: FluxSyncSource;
+  /**
+   * What to sync: a Flux source, or `{ localRegistry: true, path?, ref? }` for the cluster's
+   * local registry (`oci://<cluster>-registry:5000/<path>`, plain HTTP: what `bosun push`
+   * pushes from that directory). @default the local registry with `spec.gitops`' directory and ref
+   */
+  readonly source?: FluxSyncSource | LocalRegistrySource;
   /** flux-operator chart version. @default pinned in GITOPS_CHARTS (or bosun.yaml's override) */
   readonly chartVersion?: string;
   /** Flux distribution version. @default "2.x" */
@@ -116,7 +125,12 @@ export async function configureFlux(
   const started = performance.now();
   const budget = () =>
     Math.max(1000, (options.timeoutMs ?? 600_000) - (performance.now() - started));
-  const source = options.source ?? defaultSource(config);
+  const given = options.source;
+  const local = given === undefined || isLocalRegistrySource(given);
+  const sourceConfig = isLocalRegistrySource(given) ? withLocalSource(config, given) : config;
+  const source = given === undefined || isLocalRegistrySource(given)
+    ? defaultSource(sourceConfig)
+    : given;
   const ageKeys = await findAgeKeys(config, options);
   const step = reporter.step("Configuring Flux");
   try {
@@ -134,8 +148,7 @@ export async function configureFlux(
     );
     const applied = await applyManifests(kube, objects, {});
     const changed = applied.some((r) => r.action !== "unchanged");
-    const local = options.source === undefined;
-    const pushed = local ? await pushedYet(config) : true;
+    const pushed = local ? await pushedYet(sourceConfig) : true;
     let state: BootstrapResult["state"];
     if (pushed === true) {
       step.update("waiting for FluxInstance flux-system/flux to be Ready");
@@ -189,10 +202,14 @@ export async function configureFlux(
  * @throws {NotReadyError} Something was not ready in time; the error names it.
  * @throws {GitOpsConfigError} The config has no usable source or SOPS key.
  *
- * @example
+ * @example Follow what `bosun push` pushes from `k8s/` to the local registry
  * ```ts ignore
+ * import assert from "node:assert/strict";
  * import { bootstrapFlux } from "@bosun/sdk";
- * await bootstrapFlux({ name: "dev", distribution: "Kind" });
+ * const result = await bootstrapFlux({ name: "dev", distribution: "Kind" }, {
+ *   source: { localRegistry: true, path: "k8s" },
+ * });
+ * assert.equal(result.url, "oci://dev-registry:5000/k8s");
  * ```
  */
 export async function bootstrapFlux(

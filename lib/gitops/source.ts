@@ -80,3 +80,61 @@ export function gitOpsSource(config: ResolvedConfig): GitOpsSource {
     directory: config.spec.gitops.sourceDirectory,
   };
 }
+
+/**
+ * The cluster's own local registry as a GitOps source: the artifact `bosun push`
+ * makes of a directory, `oci://<cluster>-registry:5000/<repository>` over plain HTTP.
+ */
+export interface LocalRegistrySource {
+  /** Always `true`: follow the cluster's local registry. */
+  readonly localRegistry: true;
+  /**
+   * The source directory whose artifact is followed, as `bosun push` names it (`k8s` →
+   * `oci://<cluster>-registry:5000/k8s`). @default `spec.gitops.sourceDirectory`
+   */
+  readonly path?: string;
+  /** The tag followed. @default `spec.gitops.ref` */
+  readonly ref?: string;
+}
+
+/**
+ * The config whose GitOps source is `source`: `spec.gitops.sourceDirectory` and `ref`
+ * replaced by the source's `path` and `ref` where given.
+ *
+ * @param config The resolved config.
+ * @param source The local-registry source.
+ * @returns The config to derive the source (and the push reference) from.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyDefaults, gitOpsSource, withLocalSource } from "@bosun/sdk";
+ * const config = withLocalSource(applyDefaults({ metadata: { name: "dev" } }), {
+ *   localRegistry: true,
+ *   path: "deploy/k8s",
+ * });
+ * assert.equal(gitOpsSource(config).url, "oci://dev-registry:5000/deploy/k8s");
+ * ```
+ */
+export function withLocalSource(
+  config: ResolvedConfig,
+  source: LocalRegistrySource,
+): ResolvedConfig {
+  return {
+    ...config,
+    spec: {
+      ...config.spec,
+      gitops: {
+        ...config.spec.gitops,
+        ...(source.path === undefined ? {} : { sourceDirectory: source.path }),
+        ...(source.ref === undefined ? {} : { ref: source.ref }),
+      },
+    },
+  };
+}
+
+/** Whether a source option names the local registry. */
+export function isLocalRegistrySource(source: object | undefined): source is LocalRegistrySource {
+  return source !== undefined && "localRegistry" in source &&
+    (source as { localRegistry?: unknown }).localRegistry === true;
+}
