@@ -52,23 +52,29 @@ export async function writePlannedFile(file: PlannedFile, ledger?: Ledger): Prom
   await writeFileAtomic(file.path, file.content, { mode: 0o600 });
 }
 
-/** Runs a planned command; records its undo first. */
+/** Runs a planned command (its cwd, env and time limit); records its undo first. */
 export async function runPlannedCommand(
   runner: Runner,
   command: PlannedCommand,
   ledger?: Ledger,
 ): Promise<string> {
   const undo = command.undo;
+  const limit = command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs };
   if (undo && ledger) {
     ledger.push(`${undo.cmd} ${undo.args.join(" ")}`, async () => {
       const out = await runner.run(undo.cmd, undo.args, {
         throwOnError: false,
         ...(command.cwd ? { cwd: command.cwd } : {}),
+        ...limit,
       });
       return out.success;
     });
   }
-  const out = await runner.run(command.cmd, command.args, command.cwd ? { cwd: command.cwd } : {});
+  const out = await runner.run(command.cmd, command.args, {
+    ...(command.cwd ? { cwd: command.cwd } : {}),
+    ...(command.env ? { env: command.env } : {}),
+    ...limit,
+  });
   return out.stdout;
 }
 

@@ -12,6 +12,7 @@ import { runPlannedCommand, runSteps } from "./_steps.ts";
 import { ClusterInputError } from "./errors.ts";
 import type {
   ClusterProvider,
+  DistributionCapabilities,
   PlannedCommand,
   PlannedFile,
   ProviderCommand,
@@ -65,17 +66,34 @@ export function bareVersion(version: string | undefined): string | undefined {
 }
 
 /** What {@linkcode BaseProvider.createPlan} puts in a plan besides the create command. */
-export interface CreatePlanOptions extends Pick<ProviderPlan, "network" | "preCreateNetwork"> {
+export interface CreatePlanOptions
+  extends
+    Pick<ProviderPlan, "network" | "preCreateNetwork" | "networkOptions" | "registryAddresses"> {
   /** The config files. @default renderConfig(input) */
   readonly files?: readonly PlannedFile[];
   /** What undoes the create command. @default the delete command, without its cwd */
   readonly undo?: PlannedCommand["undo"];
 }
 
+/** How long a query to a provider's CLI (`kind get clusters`, `k3d kubeconfig get`) may take, in milliseconds. */
+export const QUERY_TIMEOUT_MS = 120_000;
+
 /** Base class with the shared behaviour; subclasses supply the distribution specifics. */
 export abstract class BaseProvider implements ClusterProvider {
   abstract readonly distribution: Distribution;
   abstract readonly tool: ToolRequirement;
+  abstract readonly capabilities: DistributionCapabilities;
+  /**
+   * How long the create command may run before it is killed and the create
+   * fails (and is undone), in milliseconds.
+   * @default 15 minutes
+   */
+  protected readonly createTimeoutMs: number = 15 * 60_000;
+  /**
+   * How long the delete command may run, in milliseconds.
+   * @default 10 minutes
+   */
+  protected readonly deleteTimeoutMs: number = 10 * 60_000;
   /** The distribution as step titles name it (`Kind`, `EKS Anywhere`). */
   protected abstract readonly title: string;
   abstract contextName(cluster: string): string;
@@ -87,18 +105,20 @@ export abstract class BaseProvider implements ClusterProvider {
   /** The command that deletes the cluster. */
   protected abstract deleteCommand(cluster: string, stateDir: string): ProviderCommand;
 
-  /** The delete command, titled `Delete <title> cluster <name>`. */
+  /** The delete command, titled `Delete <title> cluster <name>`, with {@linkcode deleteTimeoutMs}. */
   planDelete(cluster: string, stateDir: string): PlannedCommand[] {
     return [{
       kind: "command",
       title: `Delete ${this.title} cluster ${cluster}`,
+      timeoutMs: this.deleteTimeoutMs,
       ...this.deleteCommand(cluster, stateDir),
     }];
   }
 
   /**
    * A plan of the config files, then the one command that creates the cluster, titled
-   * `Create <title> cluster <name>` and undone by the delete command unless told otherwise.
+   * `Create <title> cluster <name>`, limited to {@linkcode createTimeoutMs} unless the command
+   * sets its own limit, and undone by the delete command unless told otherwise.
    */
   protected createPlan(
     input: ProviderInput,
@@ -115,11 +135,14 @@ export abstract class BaseProvider implements ClusterProvider {
       create: [{
         kind: "command",
         title: `Create ${this.title} cluster ${name}`,
+        timeoutMs: this.createTimeoutMs,
         ...command,
         undo: options.undo ?? remove(),
       }],
       network: options.network,
       preCreateNetwork: options.preCreateNetwork,
+      ...(options.networkOptions ? { networkOptions: options.networkOptions } : {}),
+      ...(options.registryAddresses ? { registryAddresses: options.registryAddresses } : {}),
     };
   }
 

@@ -10,8 +10,16 @@ import { stringify } from "yaml";
 import { eksaRegistryMirrorConfiguration } from "../registry/mod.ts";
 import { Docker } from "../registry/_docker.ts";
 import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./base.ts";
+import {
+  EKSA_BOOTSTRAP_SUFFIX,
+  eksaClusterNames,
+  KIND_CLUSTER_LABEL,
+  KIND_ROLE_LABEL,
+  kindLabelConflict,
+} from "./_kind_labels.ts";
 import { ClusterInputError } from "./errors.ts";
 import type {
+  DistributionCapabilities,
   PlannedFile,
   ProviderCommand,
   ProviderContext,
@@ -24,11 +32,64 @@ const API = "anywhere.eks.amazonaws.com/v1alpha1";
 /** The Kubernetes minor EKS Anywhere uses when bosun.yaml sets none. */
 export const EKSA_DEFAULT_KUBERNETES = "1.33";
 
+/** What an EKS Anywhere cluster (Docker provider) bundles and how its nodes behave. */
+const EKSA_CAPABILITIES: DistributionCapabilities = {
+  bundled: {
+    cni: { name: "cilium", removable: false },
+    metricsServer: false,
+    storage: undefined,
+    kubeProxy: true,
+    loadBalancer: undefined,
+  },
+  registryAccess: "container-name",
+  kubeletServingCerts: { signed: false, approverBundled: false },
+  network: { podCidr: undefined, podCidrsOnNodes: false, kubeProxyReplacedByCilium: false },
+  nodes: {
+    podSecurity: undefined,
+    dataDir: "/opt",
+    kernelModules: true,
+    cgroupRoot: undefined,
+    kubeletVolumePluginDir: true,
+    packetFilter: "iptables",
+    containerIpForwarding: false,
+  },
+  apiServer: { nodeLocal: undefined, settlesAfterCreate: false },
+};
+
+/**
+ * The kubelet settings EKS Anywhere's `kubeletConfiguration` carries when
+ * Bosun installs metrics-server: serving certificates requested from the
+ * cluster CA (`serverTLSBootstrap`). Setting `kubeletConfiguration` replaces
+ * the Docker provider's default kubelet flags, so its disk-eviction switch-off
+ * (`eviction-hard` at 0%) is restated here.
+ */
+const SERVING_CERT_KUBELET = {
+  kind: "KubeletConfiguration",
+  serverTLSBootstrap: true,
+  evictionHard: { "nodefs.available": "0%", "nodefs.inodesFree": "0%", "imagefs.available": "0%" },
+} as const;
+
+/** A node group's `kubeletConfiguration` with serving-certificate requests switched on (the user's settings kept). */
+function withServingCerts(group: Obj): Obj {
+  const user = isObj(group.kubeletConfiguration) ? group.kubeletConfiguration : {};
+  return {
+    ...group,
+    kubeletConfiguration: {
+      ...structuredClone(SERVING_CERT_KUBELET),
+      ...user,
+      kind: "KubeletConfiguration",
+      serverTLSBootstrap: true,
+    },
+  };
+}
+
 /**
  * Builds the EKS Anywhere documents: `Cluster` (Kubernetes `major.minor`,
- * control-plane and worker counts, Cilium, the registry mirror) and
+ * control-plane and worker counts, EKS Anywhere's own Cilium, the registry
+ * mirror, and — when metrics-server is Enabled — a `kubeletConfiguration` on
+ * every node group so kubelets request signed serving certificates) and
  * `DockerDatacenterConfig`. A user's spec is the base: their worker group
- * names, labels and taints are kept; Bosun sets the counts.
+ * names, labels, taints and kubelet settings are kept; Bosun sets the counts.
  *
  * @param input The provider input.
  * @returns `[Cluster, DockerDatacenterConfig]`.
@@ -36,9 +97,10 @@ export const EKSA_DEFAULT_KUBERNETES = "1.33";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, renderEksaSpec } from "@bosun/sdk";
  * const [cluster] = renderEksaSpec({ config: applyDefaults({ metadata: { name: "dev" }, spec: { distribution: "EKSAnywhere", nodes: { workers: 2 } } }), registries: [], routes: [], stateDir: "/tmp/dev" });
- * console.assert(JSON.stringify(cluster).includes('"count":2'));
+ * assert.match(JSON.stringify(cluster), /"count":2/);
  * ```
  */
 export function renderEksaSpec(
@@ -53,7 +115,8 @@ export function renderEksaSpec(
       cluster: name,
       field: "spec.cni",
       value: spec.cni,
-      reason: "EKS Anywhere always installs its own Cilium; use Default or Cilium",
+      reason:
+        "EKS Anywhere always installs its own Cilium and it cannot be left out; use Default or Cilium (both mean EKS Anywhere's Cilium)",
     });
   }
   const docs = parseNative(input);
@@ -75,17 +138,21 @@ export function renderEksaSpec(
   clusterNetwork.services ??= { cidrBlocks: ["10.96.0.0/12"] };
   delete clusterNetwork.cni;
 
-  const controlPlane: Obj = isObj(base.controlPlaneConfiguration)
+  let controlPlane: Obj = isObj(base.controlPlaneConfiguration)
     ? { ...base.controlPlaneConfiguration }
     : {};
   controlPlane.count = spec.nodes.controlPlanes;
 
-  const groups: Obj[] =
+  let groups: Obj[] =
     (Array.isArray(base.workerNodeGroupConfigurations) ? base.workerNodeGroupConfigurations : [])
       .filter(isObj).map((g, i) => ({ name: `md-${i}`, ...g }));
   if (spec.nodes.workers > 0) {
     if (groups.length === 0) groups.push({ name: "md-0" });
     groups[0]!.count = spec.nodes.workers;
+  }
+  if (spec.metricsServer === "Enabled" && !EKSA_CAPABILITIES.kubeletServingCerts.signed) {
+    controlPlane = withServingCerts(controlPlane);
+    groups = groups.map(withServingCerts);
   }
 
   const clusterSpec: Obj = {
@@ -119,9 +186,9 @@ export function renderEksaSpec(
 
 /** Shell that removes an EKS-A cluster's node containers and its bootstrap cluster by label. */
 function eksaCleanupScript(cluster: string): string {
-  return [cluster, `${cluster}-eks-a-cluster`]
+  return [cluster, `${cluster}${EKSA_BOOTSTRAP_SUFFIX}`]
     .map((c) =>
-      `docker ps --all --quiet --filter label=io.x-k8s.kind.cluster=${c} | xargs -r docker rm --force`
+      `docker ps --all --quiet --filter label=${KIND_CLUSTER_LABEL}=${c} | xargs -r docker rm --force`
     )
     .join("; ");
 }
@@ -139,6 +206,19 @@ export class EksaProvider extends BaseProvider {
   };
   /** `EKS Anywhere`. */
   protected readonly title = "EKS Anywhere";
+  /**
+   * EKS Anywhere's own Cilium (it cannot be left out: Bosun never installs
+   * another CNI), kube-proxy; no metrics-server, storage or load balancer for
+   * Services. CAPD nodes are kind node images on the `kind` network, so they
+   * resolve container names through Docker's DNS. Kubelets serve self-signed
+   * certificates until `kubeletConfiguration.serverTLSBootstrap` (set when
+   * Bosun installs metrics-server); nothing approves the requests.
+   */
+  readonly capabilities: DistributionCapabilities = EKSA_CAPABILITIES;
+  /** `eksctl anywhere create cluster` bootstraps a kind cluster and moves CAPI into the new one: 60 minutes. */
+  protected override readonly createTimeoutMs: number = 60 * 60_000;
+  /** `eksctl anywhere delete cluster` goes through a bootstrap cluster too: 30 minutes. */
+  protected override readonly deleteTimeoutMs: number = 30 * 60_000;
 
   /** `<cluster>-admin@<cluster>`. */
   contextName(cluster: string): string {
@@ -147,7 +227,7 @@ export class EksaProvider extends BaseProvider {
 
   /** CAPD node containers carry kind's label `io.x-k8s.kind.cluster=<name>`. */
   nodeLabels(cluster: string): string[] {
-    return [`io.x-k8s.kind.cluster=${cluster}`];
+    return [`${KIND_CLUSTER_LABEL}=${cluster}`];
   }
 
   /** The cluster spec file. */
@@ -196,15 +276,25 @@ export class EksaProvider extends BaseProvider {
     };
   }
 
-  /** Clusters whose CAPD load balancer `<name>-lb` exists. */
+  /** Clusters whose CAPD load balancer `<name>-lb` exists ({@linkcode eksaClusterNames}). */
   async list(context: ProviderContext): Promise<string[]> {
-    const found = await new Docker(context.runner).containers([
-      "io.x-k8s.kind.role=external-load-balancer",
+    return eksaClusterNames(
+      await new Docker(context.runner).containers([`${KIND_ROLE_LABEL}=external-load-balancer`]),
+    );
+  }
+
+  /**
+   * Whether the EKS Anywhere cluster exists.
+   *
+   * @throws {ClusterInputError} A Kind cluster of that name exists (`metadata.name`): its nodes carry the label this cluster's would.
+   */
+  override async exists(cluster: string, context: ProviderContext): Promise<boolean> {
+    const labelled = await new Docker(context.runner).containers([
+      `${KIND_CLUSTER_LABEL}=${cluster}`,
     ]);
-    return found
-      .map((c) => c.labels["io.x-k8s.kind.cluster"])
-      .filter((n): n is string => !!n && found.some((c) => c.name === `${n}-lb`))
-      .sort();
+    if (eksaClusterNames(labelled).includes(cluster)) return true;
+    if (labelled.length > 0) throw kindLabelConflict(cluster, "Kind", "EKS Anywhere");
+    return false;
   }
 
   /** The kubeconfig eksctl wrote under `<stateDir>/<name>/`. */

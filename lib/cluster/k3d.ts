@@ -9,6 +9,7 @@ import { parse, stringify } from "yaml";
 import { k3sRegistriesYaml } from "../registry/mod.ts";
 import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./base.ts";
 import type {
+  DistributionCapabilities,
   PlannedFile,
   ProviderCommand,
   ProviderContext,
@@ -22,6 +23,34 @@ export function k3sImage(version: string): string {
   const v = version.startsWith("v") ? version : `v${version}`;
   return `rancher/k3s:${/-k3s\d+$/.test(v) ? v : `${v}-k3s1`}`;
 }
+
+/** What a k3s cluster (in k3d) bundles and how its nodes behave. */
+const K3D_CAPABILITIES: DistributionCapabilities = {
+  bundled: {
+    cni: { name: "flannel", removable: true },
+    metricsServer: true,
+    storage: { storageClass: "local-path", provisioner: "rancher.io/local-path" },
+    kubeProxy: true,
+    loadBalancer: "servicelb",
+  },
+  registryAccess: "container-name",
+  kubeletServingCerts: { signed: true, approverBundled: false },
+  network: {
+    podCidr: "10.42.0.0/16",
+    podCidrsOnNodes: false,
+    kubeProxyReplacedByCilium: false,
+  },
+  nodes: {
+    podSecurity: undefined,
+    dataDir: "/opt",
+    kernelModules: true,
+    cgroupRoot: undefined,
+    kubeletVolumePluginDir: true,
+    packetFilter: "iptables",
+    containerIpForwarding: true,
+  },
+  apiServer: { nodeLocal: undefined, settlesAfterCreate: false },
+};
 
 interface ExtraArg extends Obj {
   arg: string;
@@ -42,9 +71,10 @@ interface ExtraArg extends Obj {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, renderK3dConfig } from "@bosun/sdk";
  * const cfg = renderK3dConfig({ config: applyDefaults({ metadata: { name: "dev" }, spec: { cni: "Cilium" } }), registries: [], routes: [], stateDir: "/tmp/dev" });
- * console.assert(JSON.stringify(cfg).includes("--flannel-backend=none"));
+ * assert.ok(JSON.stringify(cfg).includes("--flannel-backend=none"));
  * ```
  */
 export function renderK3dConfig(input: ProviderInput): Record<string, unknown> {
@@ -108,6 +138,14 @@ export class K3dProvider extends BaseProvider {
   };
   /** `K3d`. */
   protected readonly title = "K3d";
+  /**
+   * k3s bundles flannel (removable: `--flannel-backend=none`), kube-proxy,
+   * metrics-server, local-path storage (`local-path`) and ServiceLB; its
+   * kubelets' serving certificates are signed by the k3s server CA. The pod
+   * CIDR is k3s's `10.42.0.0/16` (no kubeadm config to read it from), and its
+   * containers need IP forwarding from the CNI.
+   */
+  readonly capabilities: DistributionCapabilities = K3D_CAPABILITIES;
 
   /** `k3d-<cluster>`. */
   contextName(cluster: string): string {

@@ -7,8 +7,24 @@
 
 import { stringify } from "yaml";
 import { containerdHostsFiles } from "../registry/mod.ts";
-import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./base.ts";
+import { Docker } from "../registry/_docker.ts";
+import {
+  BaseProvider,
+  isObj,
+  nativeError,
+  type Obj,
+  parseNative,
+  QUERY_TIMEOUT_MS,
+} from "./base.ts";
+import {
+  EKSA_BOOTSTRAP_SUFFIX,
+  eksaClusterNames,
+  KIND_CLUSTER_LABEL,
+  KIND_ROLE_LABEL,
+  kindLabelConflict,
+} from "./_kind_labels.ts";
 import type {
+  DistributionCapabilities,
   PlannedFile,
   ProviderCommand,
   ProviderContext,
@@ -21,6 +37,30 @@ const CERTS_D = "/etc/containerd/certs.d";
 const CONFIG_PATH_PATCH =
   `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${CERTS_D}"\n`;
 const KUBELET_TLS_PATCH = stringify({ kind: "KubeletConfiguration", serverTLSBootstrap: true });
+
+/** What a kind cluster bundles and how its nodes behave. */
+const KIND_CAPABILITIES: DistributionCapabilities = {
+  bundled: {
+    cni: { name: "kindnet", removable: true },
+    metricsServer: false,
+    storage: { storageClass: "standard", provisioner: "rancher.io/local-path" },
+    kubeProxy: true,
+    loadBalancer: undefined,
+  },
+  registryAccess: "container-name",
+  kubeletServingCerts: { signed: false, approverBundled: false },
+  network: { podCidr: undefined, podCidrsOnNodes: false, kubeProxyReplacedByCilium: false },
+  nodes: {
+    podSecurity: undefined,
+    dataDir: "/opt",
+    kernelModules: true,
+    cgroupRoot: undefined,
+    kubeletVolumePluginDir: true,
+    packetFilter: "iptables",
+    containerIpForwarding: false,
+  },
+  apiServer: { nodeLocal: undefined, settlesAfterCreate: false },
+};
 
 /** A kind node as typed data (other fields of the user's file are kept as they are). */
 interface KindNode extends Obj {
@@ -48,9 +88,10 @@ function hasSettings(node: Obj): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, renderKindConfig } from "@bosun/sdk";
  * const cfg = renderKindConfig({ config: applyDefaults({ metadata: { name: "dev" }, spec: { nodes: { workers: 2 } } }), registries: [], routes: [], stateDir: "/tmp/dev" });
- * console.assert((cfg.nodes as unknown[]).length === 3);
+ * assert.equal((cfg.nodes as unknown[]).length, 3);
  * ```
  */
 export function renderKindConfig(input: ProviderInput): Record<string, unknown> {
@@ -149,6 +190,15 @@ export class KindProvider extends BaseProvider {
   };
   /** `Kind`. */
   protected readonly title = "Kind";
+  /**
+   * kindnet (removable: `disableDefaultCNI`), kube-proxy, the `standard`
+   * StorageClass (kind's build of local-path-provisioner); no metrics-server and
+   * no load balancer. Nodes resolve container names through Docker's DNS on the
+   * `kind` network. Kubelets serve self-signed certificates until
+   * `serverTLSBootstrap` (set when Bosun installs metrics-server); nothing
+   * approves the requests.
+   */
+  readonly capabilities: DistributionCapabilities = KIND_CAPABILITIES;
 
   /** `kind-<cluster>`. */
   contextName(cluster: string): string {
@@ -157,7 +207,7 @@ export class KindProvider extends BaseProvider {
 
   /** Node containers carry `io.x-k8s.kind.cluster=<name>`. */
   nodeLabels(cluster: string): string[] {
-    return [`io.x-k8s.kind.cluster=${cluster}`];
+    return [`${KIND_CLUSTER_LABEL}=${cluster}`];
   }
 
   /** kind.yaml plus one `certs.d/<host>/hosts.toml` per registry route. */
@@ -206,20 +256,50 @@ export class KindProvider extends BaseProvider {
     };
   }
 
-  /** `kind get clusters`: one name per line ("No kind clusters found." goes to stderr). */
+  /**
+   * `kind get clusters` (one name per line; "No kind clusters found." goes to
+   * stderr) without EKS Anywhere's: kind lists every name carried by the label
+   * `io.x-k8s.kind.cluster`, which EKS Anywhere's CAPD nodes and its bootstrap
+   * cluster `<name>-eks-a-cluster` carry too ({@linkcode eksaClusterNames}).
+   */
   async list(context: ProviderContext): Promise<string[]> {
-    const out = await context.runner.run("kind", ["get", "clusters"]);
-    return out.stdout.split("\n").map((l) => l.trim())
+    const { kind, eksa } = await this.#names(context);
+    return kind.filter((n) => !eksa.includes(n) && !n.endsWith(EKSA_BOOTSTRAP_SUFFIX));
+  }
+
+  /**
+   * Whether the Kind cluster exists.
+   *
+   * @throws {ClusterInputError} An EKS Anywhere cluster of that name exists (`metadata.name`): its nodes carry the label this cluster's would.
+   */
+  override async exists(cluster: string, context: ProviderContext): Promise<boolean> {
+    const { kind, eksa } = await this.#names(context);
+    if (eksa.includes(cluster)) throw kindLabelConflict(cluster, "EKS Anywhere", "Kind");
+    return kind.includes(cluster);
+  }
+
+  async #names(context: ProviderContext): Promise<{ kind: string[]; eksa: string[] }> {
+    const out = await context.runner.run("kind", ["get", "clusters"], {
+      timeoutMs: QUERY_TIMEOUT_MS,
+    });
+    const kind = out.stdout.split("\n").map((l) => l.trim())
       .filter((l) => l !== "" && !l.startsWith("No kind clusters"));
+    if (kind.length === 0) return { kind, eksa: [] };
+    const lbs = await new Docker(context.runner).containers([
+      `${KIND_ROLE_LABEL}=external-load-balancer`,
+    ]);
+    return { kind, eksa: eksaClusterNames(lbs) };
   }
 
   /** `kind get kubeconfig --name <cluster>`. */
   async kubeconfig(cluster: string, context: ProviderContext): Promise<string> {
-    return (await context.runner.run("kind", ["get", "kubeconfig", "--name", cluster])).stdout;
+    return (await context.runner.run("kind", ["get", "kubeconfig", "--name", cluster], {
+      timeoutMs: QUERY_TIMEOUT_MS,
+    })).stdout;
   }
 
   /** Control planes start first (kind has no start command: the node containers are started). */
   protected override startRank(labels: Readonly<Record<string, string>>): number {
-    return labels["io.x-k8s.kind.role"] === "control-plane" ? 0 : 1;
+    return labels[KIND_ROLE_LABEL] === "control-plane" ? 0 : 1;
   }
 }

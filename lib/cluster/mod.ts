@@ -6,9 +6,10 @@
  *
  * @example Print what `createCluster` would do
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatPlan, planCluster } from "@bosun/sdk";
  * const plan = await planCluster({ name: "dev", distribution: "K3d", nodes: { workers: 1 } }, { stateDir: "/tmp/bosun-dev" });
- * console.assert(formatPlan(plan).includes("k3d cluster create dev"));
+ * assert.ok(formatPlan(plan).includes("k3d cluster create dev"));
  * ```
  *
  * @module
@@ -25,10 +26,10 @@ export * from "./inspect.ts";
 export { KindProvider, renderKindConfig } from "./kind.ts";
 export { K3dProvider, k3sImage, renderK3dConfig } from "./k3d.ts";
 export {
-  KUBELET_CSR_APPROVER_MANIFEST,
   renderTalosPatches,
   talosNetwork,
   TalosProvider,
+  talosRegistryAddresses,
 } from "./talos.ts";
 export { EKSA_DEFAULT_KUBERNETES, EksaProvider, renderEksaSpec } from "./eksa.ts";
 export { BaseProvider, type CreatePlanOptions } from "./base.ts";

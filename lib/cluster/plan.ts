@@ -75,11 +75,13 @@ function docker(title: string, args: readonly string[], undo?: readonly string[]
 }
 
 /**
- * The create steps: native files, the pre-created network (K3d), registry
- * volumes and containers, the cluster, then attaching registries to the
- * cluster network. Steps for things that already exist are left out; when the
- * cluster itself exists (`clusterExists`), only the registries it lacks are
- * created and connected.
+ * The create steps: native files, the pre-created network (K3d, Talos: with
+ * the provider's `networkOptions`), registry volumes and containers (at the
+ * provider's fixed `registryAddresses` where nodes reach registries by
+ * address), the cluster, then attaching registries to the cluster network.
+ * Steps for things that already exist are left out; when the cluster itself
+ * exists (`clusterExists`), only the registries it lacks are created and
+ * connected.
  */
 export function createSteps(
   provider: ClusterProvider,
@@ -96,12 +98,20 @@ export function createSteps(
   if (early && !networkExists && !clusterExists) {
     steps.push(docker(
       `Create network ${plan.network}`,
-      ["network", "create", "--label", bosunLabel(name), plan.network],
+      [
+        "network",
+        "create",
+        "--label",
+        bosunLabel(name),
+        ...(plan.networkOptions ?? []),
+        plan.network,
+      ],
       ["network", "rm", plan.network],
     ));
   }
   const network = early ? plan.network : undefined;
-  for (const a of registryCreateActions(registries, observed, network)) {
+  const addresses = plan.registryAddresses;
+  for (const a of registryCreateActions(registries, observed, network, addresses)) {
     steps.push(docker(a.title, a.args, a.undo));
   }
   if (!clusterExists) steps.push(...plan.create);
@@ -113,7 +123,12 @@ export function createSteps(
     }
   }
   for (
-    const a of registryConnectActions(registries, plan.network, { ...observed, networks: joined })
+    const a of registryConnectActions(
+      registries,
+      plan.network,
+      { ...observed, networks: joined },
+      addresses,
+    )
   ) {
     steps.push(docker(a.title, a.args, a.undo));
   }
@@ -133,9 +148,10 @@ export function createSteps(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { planCluster } from "@bosun/sdk";
  * const plan = await planCluster({ name: "dev", distribution: "Kind" }, { stateDir: "/tmp/bosun-dev" });
- * console.assert(plan.steps.some((s) => s.kind === "command" && s.cmd === "kind"));
+ * assert.ok(plan.steps.some((s) => s.kind === "command" && s.cmd === "kind"));
  * ```
  */
 export async function planCluster(
@@ -226,17 +242,19 @@ function shellQuote(arg: string): string {
 }
 
 /**
- * Renders a plan for people: numbered steps, each command as a shell line and
- * each file with its full content.
+ * Renders a plan for people: numbered steps, each command as a shell line
+ * (with the environment it sets and its time limit) and each file with its
+ * full content.
  *
  * @param plan From {@linkcode planCluster}.
  * @returns The text.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatPlan, planCluster } from "@bosun/sdk";
  * const text = formatPlan(await planCluster({ name: "dev", distribution: "K3d" }, { stateDir: "/tmp/b" }));
- * console.assert(text.includes("k3d cluster create dev --config /tmp/b/k3d.yaml"));
+ * assert.ok(text.includes("k3d cluster create dev --config /tmp/b/k3d.yaml"));
  * ```
  */
 export function formatPlan(plan: ClusterPlan): string {
@@ -251,11 +269,20 @@ export function formatPlan(plan: ClusterPlan): string {
       for (const l of step.content.replace(/\n$/, "").split("\n")) lines.push(`     | ${l}`);
     } else if (step.kind === "command") {
       const cd = step.cwd ? `(cd ${shellQuote(step.cwd)} && ` : "";
-      const line = `${step.cmd} ${step.args.map(shellQuote).join(" ")}`;
-      lines.push(`${n} ${cd}${line}${cd ? ")" : ""}  # ${step.title}`);
+      const env = Object.entries(step.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join("");
+      const line = `${env}${step.cmd} ${step.args.map(shellQuote).join(" ")}`;
+      const limit = step.timeoutMs === undefined
+        ? ""
+        : ` (time limit ${formatLimit(step.timeoutMs)})`;
+      lines.push(`${n} ${cd}${line}${cd ? ")" : ""}  # ${step.title}${limit}`);
     } else {
       lines.push(`${n} ${step.title}`);
     }
   });
   return lines.join("\n");
+}
+
+/** `25 min`, `90 s`. */
+function formatLimit(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
 }

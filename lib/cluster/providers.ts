@@ -10,7 +10,7 @@ import { EksaProvider } from "./eksa.ts";
 import { K3dProvider } from "./k3d.ts";
 import { KindProvider } from "./kind.ts";
 import { TalosProvider } from "./talos.ts";
-import type { ClusterProvider } from "./types.ts";
+import type { ClusterProvider, DistributionCapabilities } from "./types.ts";
 
 const FACTORIES: Readonly<Record<Distribution, () => ClusterProvider>> = {
   Kind: () => new KindProvider(),
@@ -28,8 +28,9 @@ const FACTORIES: Readonly<Record<Distribution, () => ClusterProvider>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getProvider } from "@bosun/sdk";
- * console.assert(getProvider("K3d").contextName("dev") === "k3d-dev");
+ * assert.equal(getProvider("K3d").contextName("dev"), "k3d-dev");
  * ```
  */
 export function getProvider(distribution: string): ClusterProvider {
@@ -48,4 +49,24 @@ export function getProvider(distribution: string): ClusterProvider {
 /** Every provider, in the order of {@linkcode DISTRIBUTIONS}. */
 export function allProviders(): ClusterProvider[] {
   return DISTRIBUTIONS.map((d) => FACTORIES[d]());
+}
+
+/**
+ * What a distribution bundles and how its nodes behave, as its provider
+ * declares it. Components ask this instead of switching on the name.
+ *
+ * @param distribution `Kind`, `K3d`, `Talos` or `EKSAnywhere`.
+ * @returns The provider's {@linkcode DistributionCapabilities}.
+ * @throws {ConfigError} For any other name, naming `spec.distribution`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { capabilitiesOf } from "@bosun/sdk";
+ * assert.equal(capabilitiesOf("EKSAnywhere").bundled.cni.name, "cilium");
+ * assert.equal(capabilitiesOf("K3d").bundled.metricsServer, true);
+ * ```
+ */
+export function capabilitiesOf(distribution: string): DistributionCapabilities {
+  return getProvider(distribution).capabilities;
 }

@@ -1,18 +1,40 @@
 /**
- * Talos in Docker: `talosctl cluster create docker` (talosctl 1.12+, where the
- * Docker provisioner became its own subcommand) with machine config patches
- * generated from bosun.yaml. The user's patch file (`spec.distributionConfig`)
- * is passed first; Bosun's patch last.
+ * Talos in Docker: `talosctl cluster create docker` (the Docker provisioner's
+ * own subcommand since talosctl 1.12) with machine config patches generated
+ * from bosun.yaml. The user's patch file (`spec.distributionConfig`) is passed
+ * first; Bosun's patch last.
+ *
+ * What the talosctl docs and source settle:
+ *
+ * - `cluster create docker` has no `--wait` and no `--skip-kubeconfig` flag: it
+ *   always waits for the cluster's health checks, and before talosctl 1.13.0
+ *   those never pass with CNI `none` (siderolabs/talos#12885, fixed in 1.13.0
+ *   by skipping the node-ready and CoreDNS checks). Bosun therefore requires
+ *   talosctl 1.13.0 and gives the command a time limit of its own.
+ * - After its checks talosctl merges the admin kubeconfig into the single file
+ *   `$KUBECONFIG` names (else `~/.kube/config`). Bosun points `KUBECONFIG` at a
+ *   file in the cluster's state directory for that command, so the user's
+ *   kubeconfig is only written by Bosun's own merge (under its lock).
+ * - Talos nodes run their own resolvers, which do not know Docker container
+ *   names, so mirrors are addressed by IP: Bosun creates the cluster network
+ *   itself (with talosctl's labels and subnet, which talosctl then reuses),
+ *   starts every registry on it at a fixed address at the top of the subnet
+ *   ({@linkcode talosRegistryAddresses}), and the `RegistryMirrorConfig`
+ *   endpoints name those addresses. The registries are reachable while the
+ *   nodes boot and pull their first images.
+ * - The Kubernetes and Talos API ports are published on 127.0.0.1 only
+ *   (talosctl's default host IP is 0.0.0.0).
  *
  * @module
  */
 
 import { stringify } from "yaml";
-import { talosRegistryMirrors } from "../registry/mod.ts";
+import { REGISTRY_PORT, type RegistryContainer, talosRegistryMirrors } from "../registry/mod.ts";
 import { Docker } from "../registry/_docker.ts";
 import { bareVersion, BaseProvider, type Obj, parseNative } from "./base.ts";
 import { ClusterInputError } from "./errors.ts";
 import type {
+  DistributionCapabilities,
   PlannedFile,
   ProviderCommand,
   ProviderContext,
@@ -21,9 +43,36 @@ import type {
   ToolRequirement,
 } from "./types.ts";
 
-/** The kubelet serving-certificate approver Talos documents for metrics-server. */
-export const KUBELET_CSR_APPROVER_MANIFEST =
-  "https://raw.githubusercontent.com/alex1989hu/kubelet-serving-cert-approver/main/deploy/standalone-install.yaml";
+/** The first registry address's last octet; further registries count down from it. */
+const FIRST_REGISTRY_OCTET = 250;
+/** The MTU talosctl gives the network it creates (`--mtu` default). */
+const NETWORK_MTU = 1500;
+/** How long `talosctl cluster create docker` may take (its own health-check budget is 20 minutes). */
+const CREATE_TIMEOUT_MS = 25 * 60_000;
+
+/** What a Talos cluster (in Docker) bundles and how its nodes behave. */
+const TALOS_CAPABILITIES: DistributionCapabilities = {
+  bundled: {
+    cni: { name: "flannel", removable: true },
+    metricsServer: false,
+    storage: undefined,
+    kubeProxy: true,
+    loadBalancer: undefined,
+  },
+  registryAccess: "network-address",
+  kubeletServingCerts: { signed: false, approverBundled: false },
+  network: { podCidr: "10.244.0.0/16", podCidrsOnNodes: true, kubeProxyReplacedByCilium: true },
+  nodes: {
+    podSecurity: "baseline",
+    dataDir: "/var",
+    kernelModules: false,
+    cgroupRoot: "/sys/fs/cgroup",
+    kubeletVolumePluginDir: false,
+    packetFilter: "nftables",
+    containerIpForwarding: false,
+  },
+  apiServer: { nodeLocal: { host: "localhost", port: 7445 }, settlesAfterCreate: true },
+};
 
 /**
  * The Docker subnet of a Talos cluster: `10.5.<n>.0/24`, with `<n>` derived
@@ -34,42 +83,105 @@ export const KUBELET_CSR_APPROVER_MANIFEST =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { talosNetwork } from "@bosun/sdk";
  * const net = talosNetwork("dev");
- * console.assert(net.cidr.startsWith("10.5.") && net.controlPlane.endsWith(".2"));
+ * assert.match(net.cidr, /^10\.5\.\d+\.0\/24$/);
+ * assert.ok(net.controlPlane.endsWith(".2"));
  * ```
  */
 export function talosNetwork(cluster: string): { cidr: string; controlPlane: string } {
+  const prefix = subnetPrefix(cluster);
+  return { cidr: `${prefix}.0/24`, controlPlane: `${prefix}.2` };
+}
+
+/** `10.5.<n>`: the first three octets of a cluster's subnet. */
+function subnetPrefix(cluster: string): string {
   let hash = 0;
   for (const ch of cluster) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  const octet = hash % 250;
-  return { cidr: `10.5.${octet}.0/24`, controlPlane: `10.5.${octet}.2` };
+  return `10.5.${hash % 250}`;
+}
+
+/**
+ * The fixed address of each registry container on a Talos cluster's network:
+ * the top of the subnet counting down (`.250`, `.249`, …), far from the node
+ * addresses talosctl hands out from `.2` up.
+ *
+ * @param cluster The cluster name.
+ * @param registries The registry containers, in {@linkcode planRegistries} order.
+ * @returns Container name → IPv4 address.
+ * @throws {ClusterInputError} More registries than the top of the subnet holds (over 100 mirrors).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyDefaults, planRegistries, talosNetwork, talosRegistryAddresses } from "@bosun/sdk";
+ * const regs = planRegistries(applyDefaults({ metadata: { name: "dev" } }));
+ * const ip = talosRegistryAddresses("dev", regs).get("dev-registry");
+ * assert.equal(ip, talosNetwork("dev").cidr.replace(/\.0\/24$/, ".250"));
+ * ```
+ */
+export function talosRegistryAddresses(
+  cluster: string,
+  registries: readonly RegistryContainer[],
+): Map<string, string> {
+  if (registries.length > 100) {
+    throw new ClusterInputError({
+      operation: "create",
+      cluster,
+      field: "spec.registry.mirrors",
+      value: registries.length,
+      reason:
+        "holds more registries than a Talos cluster network has addresses set aside for (100)",
+    });
+  }
+  const prefix = subnetPrefix(cluster);
+  return new Map(registries.map((r, i) => [r.name, `${prefix}.${FIRST_REGISTRY_OCTET - i}`]));
+}
+
+/** The routes with each registry container's endpoint replaced by its fixed address. */
+function addressedRoutes(input: ProviderInput): ProviderInput["routes"] {
+  const addresses = talosRegistryAddresses(input.config.metadata.name, input.registries);
+  const byEndpoint = new Map(
+    input.registries.map((r) => [r.endpoint, `http://${addresses.get(r.name)}:${REGISTRY_PORT}`]),
+  );
+  return input.routes.map((route) => ({
+    ...route,
+    endpoints: route.endpoints.map((e) => byEndpoint.get(e) ?? e),
+  }));
 }
 
 /**
  * Builds Bosun's Talos machine-config patch documents: CNI `none` for
- * Cilium/Calico, kubelet serving-certificate rotation plus the CSR approver
- * when metrics-server is Enabled, scheduling on control planes when there are
- * no workers, and one `RegistryMirrorConfig` per registry route.
+ * Cilium/Calico, kube-proxy off for Cilium (which replaces it, as the Talos
+ * Cilium guide's kube-proxy-free set-up does), kubelet serving-certificate
+ * requests when metrics-server is Enabled (Bosun's pinned kubelet-csr-approver
+ * component approves them), scheduling on control planes when there are no
+ * workers, and one `RegistryMirrorConfig` per registry route whose endpoints
+ * are the registries' fixed addresses ({@linkcode talosRegistryAddresses}).
  *
  * @param input The provider input.
  * @returns The documents of the patch (the first is the `v1alpha1` partial config).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, renderTalosPatches } from "@bosun/sdk";
- * const [main] = renderTalosPatches({ config: applyDefaults({ spec: { cni: "Calico" } }), registries: [], routes: [], stateDir: "/tmp/x" });
- * console.assert(JSON.stringify(main).includes('"name":"none"'));
+ * const [main] = renderTalosPatches({ config: applyDefaults({ spec: { distribution: "Talos", cni: "Cilium" } }), registries: [], routes: [], stateDir: "/tmp/x" });
+ * assert.deepEqual(main, { cluster: { network: { cni: { name: "none" } }, proxy: { disabled: true }, allowSchedulingOnControlPlanes: true } });
  * ```
  */
 export function renderTalosPatches(input: ProviderInput): Record<string, unknown>[] {
   const spec = input.config.spec;
+  const caps = TALOS_CAPABILITIES;
   const machine: Obj = {};
   const cluster: Obj = {};
   if (spec.cni !== "Default") cluster.network = { cni: { name: "none" } };
-  if (spec.metricsServer === "Enabled") {
+  if (spec.cni === "Cilium" && caps.network.kubeProxyReplacedByCilium) {
+    cluster.proxy = { disabled: true };
+  }
+  if (spec.metricsServer === "Enabled" && !caps.kubeletServingCerts.signed) {
     machine.kubelet = { extraArgs: { "rotate-server-certificates": "true" } };
-    cluster.extraManifests = [KUBELET_CSR_APPROVER_MANIFEST];
   }
   if (spec.nodes.workers === 0) cluster.allowSchedulingOnControlPlanes = true;
   const main: Obj = {};
@@ -78,24 +190,53 @@ export function renderTalosPatches(input: ProviderInput): Record<string, unknown
   const docs: Obj[] = [];
   if (Object.keys(main).length > 0) docs.push(main);
   docs.push(
-    ...talosRegistryMirrors(input.routes).map((d) => ({ ...d, endpoints: [...d.endpoints] })),
+    ...talosRegistryMirrors(addressedRoutes(input)).map((d) => ({
+      ...d,
+      endpoints: [...d.endpoints],
+    })),
   );
   return docs;
+}
+
+/** Shell that removes a Talos cluster's node containers (and their volumes) by label, and its state. */
+function talosCleanupScript(cluster: string, stateDir: string): string {
+  return `docker ps --all --quiet --filter label=talos.owned=true ` +
+    `--filter label=talos.cluster.name=${cluster} | xargs -r docker rm --force --volumes; ` +
+    `rm -rf ${shellQuote(`${stateDir}/talos/state`)}`;
+}
+
+/** One shell word. */
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The Talos provider: drives `talosctl` (Docker provisioner) and `docker`. */
 export class TalosProvider extends BaseProvider {
   /** `Talos`. */
   readonly distribution: "Talos" = "Talos";
-  /** talosctl 1.12 or newer (`RegistryMirrorConfig` documents). */
+  /**
+   * talosctl 1.13 or newer: `RegistryMirrorConfig` documents (1.12), and a
+   * `cluster create docker` that finishes with CNI `none` (1.13.0).
+   */
   readonly tool: ToolRequirement = {
     name: "talosctl",
-    minVersion: "1.12.0",
+    minVersion: "1.13.0",
     versionArgs: ["version", "--client"],
     versionPattern: /Tag:\s*v(\d+\.\d+\.\d+)/,
   };
   /** `Talos`. */
   protected readonly title = "Talos";
+  /**
+   * Flannel (removable: CNI `none`) and kube-proxy (off when Cilium replaces
+   * it); no metrics-server, storage or load balancer. Nodes reach registries by
+   * address. Kubelets request serving certificates with
+   * `rotate-server-certificates` (set when Bosun installs metrics-server);
+   * nothing approves them. Talos enforces the `baseline` Pod Security level,
+   * keeps writable data under `/var`, mounts cgroup v2 itself, forbids kernel
+   * modules, uses nftables, and offers KubePrism (`localhost:7445`) on every
+   * node; its API server restarts while it settles after create.
+   */
+  readonly capabilities: DistributionCapabilities = TALOS_CAPABILITIES;
 
   /** `admin@<cluster>`. */
   contextName(cluster: string): string {
@@ -154,6 +295,7 @@ export class TalosProvider extends BaseProvider {
     }
     const files = this.renderConfig(input);
     const version = bareVersion(spec.kubernetesVersion);
+    const { cidr } = talosNetwork(name);
     const args = [
       "cluster",
       "create",
@@ -167,14 +309,41 @@ export class TalosProvider extends BaseProvider {
       "--workers",
       String(spec.nodes.workers),
       "--subnet",
-      talosNetwork(name).cidr,
+      cidr,
+      "--host-ip",
+      "127.0.0.1",
       ...(version ? ["--kubernetes-version", version] : []),
       ...files.flatMap((f) => ["--config-patch", `@${f.path}`]),
     ];
-    return this.createPlan(input, { cmd: "talosctl", args }, {
+    const addresses = talosRegistryAddresses(name, input.registries);
+    const command: ProviderCommand = {
+      cmd: "talosctl",
+      args,
+      // talosctl merges the admin kubeconfig into $KUBECONFIG (else ~/.kube/config): keep it private.
+      env: { KUBECONFIG: `${input.stateDir}/talos/kubeconfig` },
+      timeoutMs: CREATE_TIMEOUT_MS,
+    };
+    return this.createPlan(input, command, {
       files,
       network: name,
-      preCreateNetwork: false,
+      preCreateNetwork: true,
+      networkOptions: [
+        "--label",
+        "talos.owned=true",
+        "--label",
+        `talos.cluster.name=${name}`,
+        "--subnet",
+        cidr,
+        "--opt",
+        `com.docker.network.driver.mtu=${NETWORK_MTU}`,
+      ],
+      registryAddresses: Object.fromEntries(addresses),
+      // With registries on Bosun's network, `talosctl cluster destroy` would fail removing it
+      // (they are still attached): undo a failed create by removing the nodes by their labels;
+      // the network goes with Bosun's own undo, after the registries.
+      ...(input.registries.length > 0
+        ? { undo: { cmd: "sh", args: ["-c", talosCleanupScript(name, input.stateDir)] } }
+        : {}),
     });
   }
 

@@ -103,6 +103,7 @@ export async function observeRegistries(
  * @param registries From {@linkcode planRegistries}.
  * @param observed What exists (use {@linkcode NOTHING_EXISTS} for a plan).
  * @param network A network to start them on, when it exists before the cluster.
+ * @param addresses Fixed IPv4 addresses on that network, by container name.
  * @returns The actions, in order.
  *
  * @example
@@ -116,6 +117,7 @@ export function registryCreateActions(
   registries: readonly RegistryContainer[],
   observed: RegistryObservation,
   network?: string,
+  addresses?: Readonly<Record<string, string>>,
 ): DockerAction[] {
   const out: DockerAction[] = [];
   for (const reg of registries) {
@@ -131,7 +133,7 @@ export function registryCreateActions(
       title: reg.role === "registry"
         ? `Start local registry ${reg.name} on 127.0.0.1:${reg.hostPort}`
         : `Start mirror ${reg.name} for ${reg.upstream}`,
-      args: registryRunArgs(reg, network),
+      args: registryRunArgs(reg, network, addresses?.[reg.name]),
       undo: ["rm", "--force", "--volumes", reg.name],
     });
   }
@@ -145,20 +147,25 @@ export function registryCreateActions(
  * @param registries From {@linkcode planRegistries}.
  * @param network The cluster's Docker network.
  * @param observed What exists.
+ * @param addresses Fixed IPv4 addresses on that network, by container name.
  * @returns The actions.
  */
 export function registryConnectActions(
   registries: readonly RegistryContainer[],
   network: string,
   observed: RegistryObservation,
+  addresses?: Readonly<Record<string, string>>,
 ): DockerAction[] {
   return registries
     .filter((reg) => !(observed.networks.get(reg.name) ?? []).includes(network))
-    .map((reg) => ({
-      title: `Connect ${reg.name} to network ${network}`,
-      args: ["network", "connect", network, reg.name],
-      undo: ["network", "disconnect", "--force", network, reg.name],
-    }));
+    .map((reg) => {
+      const ip = addresses?.[reg.name];
+      return {
+        title: `Connect ${reg.name} to network ${network}${ip ? ` at ${ip}` : ""}`,
+        args: ["network", "connect", ...(ip ? ["--ip", ip] : []), network, reg.name],
+        undo: ["network", "disconnect", "--force", network, reg.name],
+      };
+    });
 }
 
 /** What {@linkcode removeClusterResources} removed. */

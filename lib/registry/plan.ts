@@ -196,6 +196,7 @@ export function registryVolumeArgs(registry: RegistryContainer): string[] {
  *
  * @param registry The container.
  * @param network A network to start it on, when it exists before the cluster.
+ * @param ip Its fixed IPv4 address on that network (for nodes that reach registries by address).
  * @returns Arguments after `docker`.
  *
  * @example
@@ -205,7 +206,11 @@ export function registryVolumeArgs(registry: RegistryContainer): string[] {
  * console.assert(registryRunArgs(reg!).includes("127.0.0.1:5050:5000"));
  * ```
  */
-export function registryRunArgs(registry: RegistryContainer, network?: string): string[] {
+export function registryRunArgs(
+  registry: RegistryContainer,
+  network?: string,
+  ip?: string,
+): string[] {
   return [
     "run",
     "--detach",
@@ -223,6 +228,7 @@ export function registryRunArgs(registry: RegistryContainer, network?: string): 
       ? ["--env", `REGISTRY_PROXY_REMOTEURL=${registry.upstream}`]
       : []),
     ...(network !== undefined ? ["--network", network] : []),
+    ...(network !== undefined && ip !== undefined ? ["--ip", ip] : []),
     registry.image,
   ];
 }

@@ -282,3 +282,53 @@ Deno.test("missing tool: ToolNotFoundError naming the tool, before anything is c
     assert.deepEqual(world.mutatingCalls(), []);
   });
 });
+
+Deno.test("Talos: talosctl merges its kubeconfig into a private file; the user's file only gets Bosun's merge", async () => {
+  await withWorld(async (world) => {
+    const config = configFor("Talos", world, freePort());
+    await createCluster(config, { applyObjects: recorder().applyObjects });
+    const merged = world.state().files["talos:dev:kubeconfig-merged-into"];
+    assert.ok(merged?.startsWith(`${world.home}/clusters/dev/`), `talosctl merged into ${merged}`);
+    assert.deepEqual(contexts(world.kubeconfig).names, ["admin@dev", "prod"]);
+  });
+});
+
+Deno.test("Kind and EKS Anywhere never list, stop or delete each other's clusters of the same name", async () => {
+  await withWorld(async (world) => {
+    const eksa = configFor("EKSAnywhere", world, freePort());
+    await createCluster(eksa, { applyObjects: recorder().applyObjects });
+    const eksaNodes = () =>
+      world.state().containers.filter((c) =>
+        c.labels["io.x-k8s.kind.cluster"] === "dev" && c.labels["io.x-k8s.kind.role"] !== undefined
+      );
+    assert.ok(eksaNodes().length >= 3);
+
+    const kinds = await listClusters({ distributions: ["Kind"] });
+    assert.deepEqual(kinds.map((c) => c.name), ["other"], "kind get clusters lists dev too");
+    const eksas = await listClusters({ distributions: ["EKSAnywhere"] });
+    assert.deepEqual(eksas.map((c) => c.name), ["dev"]);
+
+    const kind = configFor("Kind", world, freePort());
+    world.clearCalls();
+    for (
+      const op of [() => stopCluster(kind), () => deleteCluster(kind), () => createCluster(kind)]
+    ) {
+      const error = await op().then(() => undefined, (e) => e);
+      assert.ok(error instanceof ClusterInputError, String(error));
+      assert.equal(error.field, "metadata.name");
+      assert.match(error.message, /EKS Anywhere cluster named "dev"/);
+    }
+    assert.deepEqual(world.mutatingCalls(), [], "nothing touched");
+    assert.ok(eksaNodes().every((c) => c.state === "running"));
+  });
+  await withWorld(async (world) => {
+    // The other way round: "other" is a Kind cluster in every world.
+    const error = await createCluster({
+      ...configFor("EKSAnywhere", world, freePort()),
+      metadata: { name: "other" },
+    }).then(() => undefined, (e) => e);
+    assert.ok(error instanceof ClusterInputError, String(error));
+    assert.match(error.message, /Kind cluster named "other"/);
+    assert.deepEqual(world.mutatingCalls(), []);
+  });
+});

@@ -10,7 +10,10 @@ import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse, parseAllDocuments } from "yaml";
 import {
+  allProviders,
   ClusterInputError,
+  createSteps,
+  formatPlan,
   K3dProvider,
   KindProvider,
   type ProviderInput,
@@ -18,7 +21,9 @@ import {
   renderK3dConfig,
   renderKindConfig,
   renderTalosPatches,
+  talosNetwork,
   TalosProvider,
+  talosRegistryAddresses,
 } from "../../lib/cluster/mod.ts";
 import {
   applyDefaults,
@@ -26,7 +31,7 @@ import {
   CNIS,
   METRICS_SERVER_MODES,
 } from "../../lib/config/mod.ts";
-import { planRegistries, registryRoutes } from "../../lib/registry/mod.ts";
+import { NOTHING_EXISTS, planRegistries, registryRoutes } from "../../lib/registry/mod.ts";
 import { KIND_FIELDS } from "./_kind_fields.ts";
 
 const VECTORS = new URL("../../../shared/vectors/", import.meta.url).pathname;
@@ -222,16 +227,127 @@ Deno.test("Talos: every matrix patch document validates against the Talos v1.13 
     const spec = config.spec!;
     const main = JSON.stringify(patches.find((d) => !("kind" in d)) ?? {});
     assert.equal(main.includes('"cni":{"name":"none"}'), spec.cni !== "Default");
+    // Cilium replaces kube-proxy on Talos (kubeProxyReplacement): kube-proxy must then be off.
+    assert.equal(main.includes('"proxy":{"disabled":true}'), spec.cni === "Cilium");
     assert.equal(main.includes("rotate-server-certificates"), spec.metricsServer === "Enabled");
-    assert.equal(main.includes("kubelet-serving-cert-approver"), spec.metricsServer === "Enabled");
+    // Serving certificates are approved by Bosun's pinned kubelet-csr-approver component only:
+    // no second approver from an unpinned manifest.
+    assert.ok(!main.includes("extraManifests") && !main.includes("https://"), main);
     assert.equal(main.includes("allowSchedulingOnControlPlanes"), spec.nodes!.workers === 0);
-    const mirrors = patches.filter((d) => d.kind === "RegistryMirrorConfig").map((d) => d.name);
+    const mirrors = patches.filter((d) => d.kind === "RegistryMirrorConfig");
     assert.equal(
       mirrors.length,
       Object.keys(spec.registry!.mirrors!).length + (spec.registry!.local!.enabled ? 2 : 0),
     );
+    // Talos nodes cannot resolve container names: every endpoint is a fixed address on the
+    // cluster's subnet, at the top of it.
+    const prefix = talosNetwork("dev").cidr.replace(/\.0\/24$/, "");
+    for (const m of mirrors) {
+      for (const e of m.endpoints as { url: string }[]) {
+        assert.match(
+          e.url,
+          new RegExp(`^http://${prefix.replace(/\./g, "\\.")}\\.2[0-9]{2}:5000$`),
+        );
+      }
+    }
   }
   assert.ok(docs > 162);
+});
+
+Deno.test("Talos: registries get fixed addresses on a network Bosun creates with talosctl's labels and subnet", () => {
+  const config: BosunConfig = {
+    metadata: { name: "dev" },
+    spec: {
+      distribution: "Talos",
+      registry: {
+        local: { enabled: true, hostPort: 5050 },
+        mirrors: { "docker.io": "https://registry-1.docker.io", "ghcr.io": "https://ghcr.io" },
+      },
+    },
+  };
+  const pinput = input(config);
+  const { cidr } = talosNetwork("dev");
+  const prefix = cidr.replace(/\.0\/24$/, "");
+  assert.deepEqual(Object.fromEntries(talosRegistryAddresses("dev", pinput.registries)), {
+    "dev-registry": `${prefix}.250`,
+    "dev-mirror-docker.io": `${prefix}.249`,
+    "dev-mirror-ghcr.io": `${prefix}.248`,
+  });
+  const byName = Object.fromEntries(
+    renderTalosPatches(pinput).filter((d) => d.kind === "RegistryMirrorConfig").map((d) => [
+      d.name,
+      (d.endpoints as { url: string }[]).map((e) => e.url),
+    ]),
+  );
+  assert.deepEqual(byName, {
+    "localhost:5050": [`http://${prefix}.250:5000`],
+    "dev-registry:5000": [`http://${prefix}.250:5000`],
+    "docker.io": [`http://${prefix}.249:5000`],
+    "ghcr.io": [`http://${prefix}.248:5000`],
+  });
+  const plan = new TalosProvider().plan(pinput);
+  assert.equal(plan.preCreateNetwork, true, "the registries are on the network before nodes boot");
+  assert.equal(plan.network, "dev");
+  const opts = plan.networkOptions!.join(" ");
+  assert.ok(opts.includes("--label talos.owned=true --label talos.cluster.name=dev"), opts);
+  assert.ok(opts.includes(`--subnet ${cidr}`), opts);
+  assert.deepEqual(plan.registryAddresses, {
+    "dev-registry": `${prefix}.250`,
+    "dev-mirror-docker.io": `${prefix}.249`,
+    "dev-mirror-ghcr.io": `${prefix}.248`,
+  });
+  const steps = createSteps(new TalosProvider(), pinput, NOTHING_EXISTS, false);
+  const run = steps.find((s) =>
+    s.kind === "command" && s.args[0] === "run" &&
+    s.args.includes("dev-registry")
+  );
+  assert.ok(run && run.kind === "command");
+  const i = run.args.indexOf("--network");
+  assert.deepEqual(run.args.slice(i, i + 4), ["--network", "dev", "--ip", `${prefix}.250`]);
+  const net = steps.find((s) => s.kind === "command" && s.args[0] === "network");
+  assert.ok(net && net.kind === "command" && net.args.includes("talos.owned=true"));
+});
+
+Deno.test("Talos: talosctl never writes the user's kubeconfig, binds to 127.0.0.1 and has a time limit", () => {
+  const pinput = input({ metadata: { name: "dev" }, spec: { distribution: "Talos" } });
+  const [create] = new TalosProvider().plan(pinput).create;
+  assert.ok(create);
+  // talosctl merges into $KUBECONFIG (else ~/.kube/config) after its checks; point it at the state dir.
+  assert.deepEqual(create.env, {
+    KUBECONFIG: "/home/dev/.bosun/clusters/dev/talos/kubeconfig",
+  });
+  const at = create.args.indexOf("--host-ip");
+  assert.equal(create.args[at + 1], "127.0.0.1");
+  assert.ok(create.timeoutMs !== undefined && create.timeoutMs >= 20 * 60_000);
+  assert.equal(new TalosProvider().tool.minVersion, "1.13.0", "1.13.0 finishes with CNI none");
+  assert.match(
+    formatPlan({
+      operation: "create",
+      cluster: "dev",
+      distribution: "Talos",
+      context: "admin@dev",
+      kubeconfig: "/k",
+      stateDir: "/s",
+      steps: [create],
+    }),
+    /KUBECONFIG=\/home\/dev\/\.bosun\/clusters\/dev\/talos\/kubeconfig talosctl cluster create docker .* \(time limit 25 min\)/,
+  );
+});
+
+Deno.test("every provider's create and delete commands have a time limit", () => {
+  for (const provider of allProviders()) {
+    const pinput = input({
+      metadata: { name: "dev" },
+      spec: { distribution: provider.distribution },
+    });
+    const plan = provider.plan(pinput);
+    for (const c of [...plan.create, ...provider.planDelete("dev", pinput.stateDir)]) {
+      assert.ok(
+        typeof c.timeoutMs === "number" && c.timeoutMs > 0,
+        `${provider.distribution}: ${c.cmd} ${c.args.join(" ")}`,
+      );
+    }
+  }
 });
 
 Deno.test("Kind: every matrix config passes kind's strict v1alpha4 field set", () => {
@@ -384,6 +500,48 @@ Deno.test("EKS Anywhere: counts, version and mirror over the upstream sample; Ca
     () => renderEksaSpec(input({ spec: { distribution: "EKSAnywhere", cni: "Calico" } })),
     (e: unknown) => e instanceof ClusterInputError && e.field === "spec.cni",
   );
+  assert.equal(
+    spec.controlPlaneConfiguration && "kubeletConfiguration" in
+        (spec.controlPlaneConfiguration as object),
+    false,
+    "metrics-server Default: kubelets untouched",
+  );
+});
+
+Deno.test("EKS Anywhere: with metrics-server, every node group's kubelets request signed serving certificates", () => {
+  const native = [
+    "apiVersion: anywhere.eks.amazonaws.com/v1alpha1",
+    "kind: Cluster",
+    "metadata: { name: dev }",
+    "spec:",
+    "  controlPlaneConfiguration: { kubeletConfiguration: { kind: KubeletConfiguration, maxPods: 80 } }",
+    "  workerNodeGroupConfigurations:",
+    "    - { name: md-0, labels: { tier: app } }",
+  ].join("\n");
+  const [cluster] = renderEksaSpec(input({
+    metadata: { name: "dev" },
+    spec: { distribution: "EKSAnywhere", metricsServer: "Enabled", nodes: { workers: 1 } },
+  }, native));
+  const spec = cluster.spec as {
+    controlPlaneConfiguration: { kubeletConfiguration: Record<string, unknown> };
+    workerNodeGroupConfigurations: {
+      labels?: object;
+      kubeletConfiguration: Record<string, unknown>;
+    }[];
+  };
+  const cp = spec.controlPlaneConfiguration.kubeletConfiguration;
+  assert.equal(cp.kind, "KubeletConfiguration", "EKS Anywhere only reads it with this kind");
+  assert.equal(cp.serverTLSBootstrap, true);
+  assert.equal(cp.maxPods, 80, "the user's kubelet settings are kept");
+  // Setting kubeletConfiguration drops the Docker provider's eviction-hard flag: restated.
+  assert.deepEqual(cp.evictionHard, {
+    "nodefs.available": "0%",
+    "nodefs.inodesFree": "0%",
+    "imagefs.available": "0%",
+  });
+  const [md] = spec.workerNodeGroupConfigurations;
+  assert.equal(md!.kubeletConfiguration.serverTLSBootstrap, true);
+  assert.deepEqual(md!.labels, { tier: "app" });
 });
 
 Deno.test("plans name the exact native files and commands", () => {

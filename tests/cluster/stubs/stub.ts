@@ -22,6 +22,8 @@ interface Container {
 interface Named {
   name: string;
   labels: Record<string, string>;
+  /** A network's subnet (`--subnet`). */
+  subnet?: string;
 }
 interface State {
   containers: Container[];
@@ -229,7 +231,12 @@ function docker(): void {
     if (state.networks.some((n) => n.name === name)) {
       fail(`Error response from daemon: network with name ${name} already exists`);
     }
-    state.networks.push({ name, labels: labelsOf(flags("--label")) });
+    const subnet = flag("--subnet");
+    state.networks.push({
+      name,
+      labels: labelsOf(flags("--label")),
+      ...(subnet ? { subnet } : {}),
+    });
     return print(newId());
   }
   if (a0 === "network" && a1 === "rm") {
@@ -244,7 +251,10 @@ function docker(): void {
     return;
   }
   if (a0 === "network" && (a1 === "connect" || a1 === "disconnect")) {
-    const rest = args.slice(2).filter((a) => !a.startsWith("-"));
+    // Flags with a value (connect --ip/--alias); --force has none.
+    const rest = args.slice(2).filter((a, i, all) =>
+      !a.startsWith("-") && !["--ip", "--ip6", "--alias"].includes(all[i - 1] ?? "")
+    );
     const [net, name] = rest as [string, string];
     const c = state.containers.find((c) => c.name === name || c.id === name);
     if (!state.networks.some((n) => n.name === net)) {
@@ -509,7 +519,7 @@ function talosctl(): void {
   const line = args.join(" ");
   if (line.startsWith("version")) {
     return print(
-      "Client:\n\tTag:         v1.12.1\n\tSHA:         abcdef\n\tOS/Arch:     linux/amd64",
+      "Client:\n\tTag:         v1.13.2\n\tSHA:         abcdef\n\tOS/Arch:     linux/amd64",
     );
   }
   const name = flag("--name") ?? "talos-default";
@@ -540,8 +550,24 @@ function talosctl(): void {
       }
       state.files[`talos:${name}:${p}`] = text;
     }
-    if (state.networks.some((n) => n.name === name)) fail(`error: network ${name} already exists`);
-    ensureNetwork(name, { "talos.owned": "true", "talos.cluster.name": name });
+    // talosctl reuses a network labelled talos.owned=true, talos.cluster.name=<name> with the
+    // same subnet; any other network of that name makes Docker refuse to create it.
+    const subnet = flag("--subnet") ?? "10.5.0.0/24";
+    const net = state.networks.find((n) => n.name === name);
+    const ours = net?.labels["talos.owned"] === "true" && net.labels["talos.cluster.name"] === name;
+    if (net && !ours) {
+      fail(`error: Error response from daemon: network with name ${name} already exists`);
+    }
+    if (net && net.subnet !== subnet) {
+      fail(`error: existing network has differing cidr: ${net.subnet} vs ${subnet}`);
+    }
+    if (!net) {
+      state.networks.push({
+        name,
+        labels: { "talos.owned": "true", "talos.cluster.name": name },
+        subnet,
+      });
+    }
     const workers = Number(flag("--workers") ?? 1);
     addContainer(
       `${name}-controlplane-1`,
@@ -556,6 +582,18 @@ function talosctl(): void {
       writeFile(
         tc,
         stringify({ context: name, contexts: { [name]: { endpoints: ["127.0.0.1:50000"] } } }),
+      );
+    }
+    // After its health checks talosctl merges the admin kubeconfig into the one file $KUBECONFIG
+    // names, else ~/.kube/config (the stub records that case instead of writing there).
+    const kubeconfigs = (Deno.env.get("KUBECONFIG") ?? "").split(":").filter(Boolean);
+    if (kubeconfigs.length > 1) fail("error: multiple kubeconfig files defined");
+    const merged = kubeconfigs[0] ?? "~/.kube/config";
+    state.files[`talos:${name}:kubeconfig-merged-into`] = merged;
+    if (kubeconfigs[0]) {
+      writeFile(
+        kubeconfigs[0],
+        kubeconfig(name, `admin@${name}`, `admin@${name}`, "https://127.0.0.1:40002"),
       );
     }
     return print(`merging talosconfig into ${tc}\nPROVISIONER docker\nNAME ${name}`);
