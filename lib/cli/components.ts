@@ -7,27 +7,6 @@
 import type { Command } from "commander";
 import { examples, globals, output, reporterFor } from "./_context.ts";
 
-type ComponentsModule = typeof import("../components/mod.ts");
-type Graph = ReturnType<ComponentsModule["planComponents"]>;
-
-function planText(graph: Graph, title: string): string {
-  const lines = [title];
-  if (graph.nodes.length === 0) {
-    lines.push("  (nothing to install: the config enables no component)");
-  }
-  graph.waves.forEach((wave, i) => {
-    lines.push(`wave ${i + 1}${i === 0 ? "" : " (after the waves before it)"}:`);
-    for (const name of wave) {
-      const n = graph.nodes.find((x) => x.name === name)!;
-      lines.push(`  ${n.name}  ${n.version}  ns/${n.namespace}  ${n.source.chart}`);
-      if (n.dependsOn.length) lines.push(`    after: ${n.dependsOn.join(", ")}`);
-      const values = JSON.stringify(n.values);
-      if (values !== "{}") lines.push(`    values: ${values}`);
-    }
-  });
-  return lines.join("\n");
-}
-
 function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) {
@@ -52,14 +31,17 @@ export function registerComponents(program: Command): void {
     .addHelpText("after", "\nExample:\n  bosun components plan --json")
     .action(async (_opts: unknown, command: Command) => {
       const { loadConfig } = await import("../config/load.ts");
-      const { planComponents } = await import("../components/mod.ts");
+      const { formatComponentGraph, planComponents } = await import("../components/mod.ts");
       const { GITOPS_COMPONENTS } = await import("../gitops/components.ts");
       const { config } = await loadConfig(globals(command).config);
       const graph = planComponents(config, { extraComponents: GITOPS_COMPONENTS });
       output(
         command,
         graph,
-        planText(graph, `Components for "${config.metadata.name}" (${config.spec.distribution}):`),
+        formatComponentGraph(
+          graph,
+          `Components for "${config.metadata.name}" (${config.spec.distribution}):`,
+        ),
       );
     });
   group.command("install [names...]")

@@ -14,12 +14,25 @@ export function registerWorkflows(program: Command): void {
     .description("Registry and mirrors, cluster, components, GitOps, first push: from bosun.yaml")
     .option("--no-push", "do not push the source directory or wait for the first reconcile")
     .option("--component-timeout <seconds>", "time budget per component", "300")
+    .option(
+      "--dry-run",
+      "print the whole plan (registry and mirrors, cluster, components, GitOps, first push) and change nothing",
+    )
     .addHelpText(
       "after",
-      "\nExample:\n  bosun up --config bosun.yaml\n\n" +
-        "Needs Docker and the distribution's CLI (kind, k3d, talosctl or eksctl); exits 3 when one is missing.",
+      "\nExamples:\n  bosun up --config bosun.yaml\n  bosun up --dry-run --json\n\n" +
+        "Needs Docker and the distribution's CLI (kind, k3d, talosctl or eksctl); exits 3 when one is missing\n" +
+        "(--dry-run needs neither).",
     )
-    .action(async (flags: { push: boolean; componentTimeout: string }, command: Command) => {
+    .action(async (
+      flags: { push: boolean; componentTimeout: string; dryRun?: boolean },
+      command: Command,
+    ) => {
+      if (flags.dryRun) {
+        const { planUpWorkflow, formatUpPlan } = await import("../workflows/mod.ts");
+        const plan = await planUpWorkflow({ ...configOption(command), push: flags.push });
+        return output(command, plan, formatUpPlan(plan));
+      }
       const { upWorkflow, formatUpSummary } = await import("../workflows/mod.ts");
       const summary = await upWorkflow({
         ...configOption(command),

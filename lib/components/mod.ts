@@ -20,6 +20,7 @@ export * from "./errors.ts";
 export * from "./versions.ts";
 export * from "./define.ts";
 export * from "./graph.ts";
+export * from "./format.ts";
 export * from "./execute.ts";
 export * from "./install.ts";
 export * from "./manifest.ts";

@@ -33,7 +33,7 @@ import {
   SOPS_AGE_SECRET,
 } from "./manifests.ts";
 import {
-  gitOpsSource,
+  argoLocalSource,
   isLocalRegistrySource,
   type LocalRegistrySource,
   withLocalSource,
@@ -74,11 +74,6 @@ export interface BootstrapArgoCDOptions extends SopsKeyOptions {
  */
 export function argoCdValues(): Record<string, unknown> {
   return { fullnameOverride: "argocd", dex: { enabled: false }, notifications: { enabled: false } };
-}
-
-function defaultSource(config: ResolvedConfig): ArgoSourceOptions {
-  const src = gitOpsSource(config);
-  return { url: src.url, targetRevision: src.tag, path: ".", insecure: true };
 }
 
 /**
@@ -135,9 +130,9 @@ export async function configureArgoCD(
   const reporter = options.reporter ?? silentReporter;
   const given = options.source;
   const source = given === undefined
-    ? defaultSource(config)
+    ? argoLocalSource(config)
     : isLocalRegistrySource(given)
-    ? defaultSource(withLocalSource(config, given))
+    ? argoLocalSource(withLocalSource(config, given))
     : given;
   const ageKeys = await findAgeKeys(config, options);
   const step = reporter.step("Configuring Argo CD");

@@ -26,6 +26,7 @@ import {
   sopsAgeSecretManifest,
 } from "./manifests.ts";
 import {
+  fluxLocalSource,
   gitOpsSource,
   isLocalRegistrySource,
   type LocalRegistrySource,
@@ -78,12 +79,6 @@ const FLUX_CRD: ObjectRef = {
   name: "fluxinstances.fluxcd.controlplane.io",
 };
 
-/** The local-registry sync source of a config. */
-function defaultSource(config: ResolvedConfig): FluxSyncSource {
-  const src = gitOpsSource(config);
-  return { kind: "OCIRepository", url: src.url, ref: src.tag, path: "./", insecure: true };
-}
-
 /** Whether the local tag exists (undefined when the registry cannot be asked). */
 async function pushedYet(config: ResolvedConfig): Promise<boolean | undefined> {
   try {
@@ -129,7 +124,7 @@ export async function configureFlux(
   const local = given === undefined || isLocalRegistrySource(given);
   const sourceConfig = isLocalRegistrySource(given) ? withLocalSource(config, given) : config;
   const source = given === undefined || isLocalRegistrySource(given)
-    ? defaultSource(sourceConfig)
+    ? fluxLocalSource(sourceConfig)
     : given;
   const ageKeys = await findAgeKeys(config, options);
   const step = reporter.step("Configuring Flux");

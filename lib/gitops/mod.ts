@@ -24,3 +24,4 @@ export * from "./reconcile.ts";
 export * from "./push.ts";
 export * from "./components.ts";
 export type { SopsKeyOptions } from "./_sops.ts";
+export * from "./plan.ts";

@@ -8,6 +8,7 @@
 import type { ResolvedConfig } from "../config/mod.ts";
 import { inClusterRegistryHost } from "../registry/names.ts";
 import { GitOpsConfigError } from "./errors.ts";
+import type { ArgoSourceOptions, FluxSyncSource } from "./manifests.ts";
 
 /** The GitOps source of a cluster in its local registry. */
 export interface GitOpsSource {
@@ -79,6 +80,39 @@ export function gitOpsSource(config: ResolvedConfig): GitOpsSource {
     pushRef: `localhost:${local.hostPort}/${repository}:${tag}`,
     directory: config.spec.gitops.sourceDirectory,
   };
+}
+
+/**
+ * The Flux source of a config's local registry: `oci://<cluster>-registry:5000/<repository>`,
+ * tag `spec.gitops.ref`, plain HTTP.
+ *
+ * @param config The resolved config.
+ * @returns The OCIRepository source.
+ * @throws {GitOpsConfigError} The local registry is disabled.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyDefaults, fluxLocalSource } from "@bosun/sdk";
+ * const source = fluxLocalSource(applyDefaults({ metadata: { name: "dev" } }));
+ * assert.deepEqual(source, { kind: "OCIRepository", url: "oci://dev-registry:5000/k8s", ref: "latest", path: "./", insecure: true });
+ * ```
+ */
+export function fluxLocalSource(config: ResolvedConfig): FluxSyncSource {
+  const src = gitOpsSource(config);
+  return { kind: "OCIRepository", url: src.url, ref: src.tag, path: "./", insecure: true };
+}
+
+/**
+ * The Argo CD source of a config's local registry (plain HTTP, path `.`).
+ *
+ * @param config The resolved config.
+ * @returns The OCI source options.
+ * @throws {GitOpsConfigError} The local registry is disabled.
+ */
+export function argoLocalSource(config: ResolvedConfig): ArgoSourceOptions {
+  const src = gitOpsSource(config);
+  return { url: src.url, targetRevision: src.tag, path: ".", insecure: true };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Workflows: compositions of the other modules that `deno task` recipes and
- * the `bosun` CLI share — {@linkcode upWorkflow}, {@linkcode downWorkflow},
+ * the `bosun` CLI share — {@linkcode upWorkflow} (and {@linkcode planUpWorkflow}, its
+ * dry run), {@linkcode downWorkflow},
  * {@linkcode statusWorkflow}, {@linkcode pushWorkflow} and
  * {@linkcode reconcileWorkflow}.
  *
@@ -21,3 +22,4 @@ export * from "./status.ts";
 export * from "./push.ts";
 export * from "./reconcile.ts";
 export * from "./summary.ts";
+export * from "./plan.ts";

@@ -18,7 +18,7 @@ import type { UpSummary } from "./up.ts";
  * ```ts
  * import { formatUpSummary } from "@bosun/sdk";
  * const text = formatUpSummary({
- *   cluster: "dev", distribution: "Kind", context: "kind-dev", kubeconfig: "~/.kube/config",
+ *   cluster: "dev", distribution: "Kind", context: "kind-dev", kubeconfig: "/home/me/.kube/config",
  *   created: true, registry: { host: "localhost:5050", inCluster: "dev-registry:5000" },
  *   mirrors: {}, components: [], gitops: { engine: "None" },
  *   steps: [{ name: "cluster", status: "ok", durationMs: 41000 }], totalMs: 41000,

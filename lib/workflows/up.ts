@@ -10,7 +10,7 @@ import type { Helm } from "../helm/mod.ts";
 import { defaultRunner, findTool } from "../exec/mod.ts";
 import { DockerUnavailableError } from "./errors.ts";
 import { silentReporter } from "../ui/mod.ts";
-import { isDir, loadWorkflowConfig, Timings, under } from "./_common.ts";
+import { firstPush, loadWorkflowConfig, Timings } from "./_common.ts";
 import { pushWorkflow } from "./push.ts";
 import { reconcileWorkflow } from "./reconcile.ts";
 import type { StepTiming, WorkflowOptions } from "./types.ts";
@@ -51,7 +51,7 @@ export interface UpSummary {
   readonly distribution: string;
   /** Kubeconfig context. */
   readonly context: string;
-  /** Kubeconfig file. */
+  /** Kubeconfig file (absolute). */
   readonly kubeconfig: string;
   /** Whether the cluster was created by this run (`false`: it existed). */
   readonly created: boolean;
@@ -126,10 +126,8 @@ export async function upWorkflow(options: UpOptions = {}): Promise<UpSummary> {
   const installed = await timings.run(
     "components and GitOps engine",
     () =>
-      installComponents(config, {
+      installComponents(cluster, {
         reporter,
-        kubeconfig: cluster.kubeconfig,
-        context: cluster.context,
         extraComponents: GITOPS_COMPONENTS,
         ...(options.runner ? { runner: options.runner } : {}),
         ...(options.helm ? { helm: options.helm } : {}),
@@ -141,23 +139,19 @@ export async function upWorkflow(options: UpOptions = {}): Promise<UpSummary> {
 
   const engine = config.spec.gitops.engine;
   let gitops: UpSummary["gitops"] = { engine };
-  const source = under(baseDir, config.spec.gitops.sourceDirectory);
-  if (engine === "None") {
-    timings.skip("first push and reconcile", "no GitOps engine", reporter);
-  } else if (options.push === false) {
-    timings.skip("first push and reconcile", "push disabled", reporter);
-  } else if (!await isDir(source)) {
-    timings.skip("first push and reconcile", `${source} does not exist`, reporter);
+  const push = await firstPush(config, baseDir, options.push);
+  if (push.skipped !== undefined) {
+    timings.skip("first push and reconcile", push.skipped, reporter);
   } else {
     const pushed = await timings.run(
       "push",
-      () => pushWorkflow({ ...options, config, baseDir }),
+      () => pushWorkflow({ ...options, config: cluster.config, baseDir }),
       (p) => p.unchanged ? "unchanged" : "pushed",
     );
     const applied = await timings.run("reconcile", () =>
       reconcileWorkflow({
         ...options,
-        config,
+        config: cluster.config,
         baseDir,
         digest: pushed.digest,
         ...(options.reconcileTimeoutMs ? { timeoutMs: options.reconcileTimeoutMs } : {}),

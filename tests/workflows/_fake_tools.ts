@@ -47,6 +47,18 @@ export async function kubeconfigAs(path: string, context: string): Promise<strin
   return stringify(doc);
 }
 
+/** Labels and networks of the containers `docker run` made, per world. */
+const DETAILS = new WeakMap<
+  FakeWorld,
+  Map<string, { labels: string[]; networks: string[] }>
+>();
+
+function containerDetails(world: FakeWorld): Map<string, { labels: string[]; networks: string[] }> {
+  let map = DETAILS.get(world);
+  if (!map) DETAILS.set(world, map = new Map());
+  return map;
+}
+
 function flag(args: readonly string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
@@ -70,9 +82,45 @@ export function fakeTools(world: FakeWorld, kubeconfigFor: (cluster: string) => 
     }
     if (tool === "docker") {
       if (args[0] === "version") return { stdout: "27.3.1\n" };
+      const docker = containerDetails(world);
       if (args[0] === "run") {
-        world.containers.add(flag(args, "--name") ?? "");
+        const name = flag(args, "--name") ?? "";
+        world.containers.add(name);
+        const labels = args.flatMap((a, i) => a === "--label" ? [args[i + 1]!] : []);
+        const network = flag(args, "--network");
+        docker.set(name, { labels, networks: network ? [network] : [] });
         return { stdout: "0123456789abcdef\n" };
+      }
+      if (args[0] === "network" && args[1] === "connect") {
+        docker.get(args[3]!)?.networks.push(args[2]!);
+        return {};
+      }
+      if (args[0] === "rm") {
+        for (const name of args.slice(1).filter((a) => !a.startsWith("-"))) {
+          world.containers.delete(name);
+          docker.delete(name);
+        }
+        return {};
+      }
+      if (args[0] === "ps") {
+        // Only the containers `docker run` made (the registries): kind's nodes are not listed.
+        const filters = args.flatMap((a, i) => a === "--filter" ? [args[i + 1]!] : []);
+        const lines = [...docker].filter(([name, c]) =>
+          filters.every((f) =>
+            f.startsWith("name=^") ? `^${name}$` === f.slice(5) : !f.startsWith("label=") ||
+              c.labels.some((l) => l === f.slice(6) || l.startsWith(`${f.slice(6)}=`))
+          )
+        ).map(([name, c]) =>
+          JSON.stringify({
+            ID: name,
+            Names: name,
+            Image: "registry:3",
+            State: "running",
+            Labels: c.labels.join(","),
+            Networks: c.networks.join(","),
+          })
+        );
+        return { stdout: lines.join("\n") };
       }
       return {};
     }
