@@ -1,17 +1,22 @@
 /**
- * Calico through the tigera-operator. Per distribution: on Talos the
- * operator's namespaces must allow privileged pods (Talos enforces the
- * `baseline` Pod Security level everywhere), the kubelet volume plugin path
- * does not exist, and the pool is set explicitly (VXLAN, Talos's pod CIDR);
- * on K3d the pool matches k3s's pod CIDR and containers need IP forwarding.
- * Kind and EKS Anywhere use the operator's auto-detection.
+ * Calico through the tigera-operator, shaped by the distribution's
+ * capabilities: where a Pod Security level is enforced everywhere (Talos) the
+ * operator's namespaces allow privileged pods; where the kubelet's volume
+ * plugin directory does not exist (Talos) the operator is told so; where the
+ * OS uses nftables (Talos) so does Calico; where the pod CIDR cannot be read
+ * from a kubeadm config (K3d, Talos) the pool is set explicitly (VXLAN, no
+ * BGP); where containers need IP forwarding (k3s in Docker) it is switched on.
+ * Elsewhere (Kind) the operator's auto-detection is used. EKS Anywhere runs
+ * its own Cilium, so Calico is refused there.
  *
  * @module
  */
 
+import { capabilitiesOf } from "../cluster/providers.ts";
 import type { ResolvedConfig } from "../config/mod.ts";
 import { applyManifests, waitForReady } from "../kube/mod.ts";
 import { namespaceObject } from "./_api.ts";
+import { requireCni } from "./_cni.ts";
 import { defineHelmComponent } from "./define.ts";
 import { installComponent, type InstallComponentOptions } from "./execute.ts";
 import type { ClusterTarget, Component, ComponentResult } from "./types.ts";
@@ -32,44 +37,34 @@ function ipPool(cidr: string): Record<string, unknown> {
 }
 
 /**
- * The tigera-operator chart's values for a config (before bosun.yaml overrides).
+ * The tigera-operator chart's values for a config (before bosun.yaml
+ * overrides), from the distribution's capabilities.
  *
  * @param config The resolved config.
- * @returns The values.
+ * @returns The values (`{}` where the operator detects everything itself).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, calicoValues } from "@bosun/sdk";
  * const values = calicoValues(applyDefaults({ spec: { distribution: "Talos", cni: "Calico" } }));
- * console.assert((values.installation as { kubeletVolumePluginPath: string }).kubeletVolumePluginPath === "None");
+ * assert.equal((values.installation as { kubeletVolumePluginPath: string }).kubeletVolumePluginPath, "None");
+ * assert.deepEqual(calicoValues(applyDefaults({ spec: { distribution: "Kind", cni: "Calico" } })), {});
  * ```
  */
 export function calicoValues(config: ResolvedConfig): Record<string, unknown> {
-  switch (config.spec.distribution) {
-    case "Talos":
-      return {
-        installation: {
-          kubeletVolumePluginPath: "None",
-          calicoNetwork: {
-            linuxDataplane: "Nftables",
-            bgp: "Disabled",
-            ipPools: [ipPool("10.244.0.0/16")],
-          },
-        },
-      };
-    case "K3d":
-      return {
-        installation: {
-          calicoNetwork: {
-            containerIPForwarding: "Enabled",
-            bgp: "Disabled",
-            ipPools: [ipPool("10.42.0.0/16")],
-          },
-        },
-      };
-    default:
-      return {};
+  const caps = capabilitiesOf(config.spec.distribution);
+  const network: Record<string, unknown> = {};
+  if (caps.nodes.packetFilter === "nftables") network.linuxDataplane = "Nftables";
+  if (caps.nodes.containerIpForwarding) network.containerIPForwarding = "Enabled";
+  if (caps.network.podCidr !== undefined) {
+    network.bgp = "Disabled";
+    network.ipPools = [ipPool(caps.network.podCidr)];
   }
+  const installation: Record<string, unknown> = {};
+  if (!caps.nodes.kubeletVolumePluginDir) installation.kubeletVolumePluginPath = "None";
+  if (Object.keys(network).length > 0) installation.calicoNetwork = network;
+  return Object.keys(installation).length > 0 ? { installation } : {};
 }
 
 /** The objects the operator creates and Bosun waits for: the CNI is up when these are ready. */
@@ -83,8 +78,12 @@ export const CALICO_READY = [
   },
 ] as const;
 
-/** The Calico component (phase `cni`, enabled by `spec.cni: Calico`). */
-export const calico: Component = defineHelmComponent({
+/**
+ * The Calico component (phase `cni`, enabled by `spec.cni: Calico`). On a
+ * cluster whose config says it runs another CNI it refuses
+ * ({@linkcode ComponentConfigError} naming `spec.cni`).
+ */
+export const calico: Component<"calico"> = defineHelmComponent({
   name: "calico",
   phase: "cni",
   chart: PINNED_CHARTS.calico.chart,
@@ -92,9 +91,13 @@ export const calico: Component = defineHelmComponent({
   namespace: "tigera-operator",
   enabled: (config) => config.spec.cni === "Calico",
   values: calicoValues,
+  validate: (_plan, config) => requireCni("calico", config, "Calico"),
   async before(ctx) {
-    if (ctx.config.spec.distribution !== "Talos") return false;
-    ctx.step.update("labelling namespaces for privileged pods (Talos Pod Security)");
+    const enforced = capabilitiesOf(ctx.config.spec.distribution).nodes.podSecurity;
+    if (enforced === undefined) return false;
+    ctx.step.update(
+      `labelling namespaces for privileged pods (Pod Security ${enforced} is enforced)`,
+    );
     const objects = CALICO_NAMESPACES.map((n) => namespaceObject(n, "privileged"));
     const results = await applyManifests(await ctx.kube(), objects);
     return results.some((r) => r.action !== "unchanged");
@@ -116,12 +119,14 @@ export const calico: Component = defineHelmComponent({
  * @param target A resolved config, or a cluster.
  * @param options Reporter, timeout, clients.
  * @returns What happened, with timings.
+ * @throws {ComponentConfigError} The cluster's config says it runs another CNI (`spec.cni`).
  * @throws {ComponentInstallError} Names the chart and the cause.
  *
  * @example
  * ```ts ignore
- * import { installCalico } from "@bosun/sdk";
- * await installCalico({ name: "dev", distribution: "Talos" });
+ * import { createCluster, installCalico } from "@bosun/sdk";
+ * const cluster = await createCluster({ name: "dev", distribution: "Talos", cni: "Calico" });
+ * await installCalico(cluster);
  * ```
  */
 export function installCalico(

@@ -12,7 +12,7 @@ import type { ClusterTarget, Component, ComponentResult } from "./types.ts";
 import { PINNED_CHARTS } from "./versions.ts";
 
 /** The cert-manager component (enabled by `spec.certManager: Enabled`). */
-export const certManager: Component = defineHelmComponent({
+export const certManager: Component<"cert-manager"> = defineHelmComponent({
   name: "cert-manager",
   chart: PINNED_CHARTS["cert-manager"].chart,
   version: PINNED_CHARTS["cert-manager"].version,

@@ -1,74 +1,97 @@
 /**
- * Cilium, the eBPF CNI. Per distribution: on Talos it talks to the API server
- * through KubePrism (`localhost:7445`), replaces kube-proxy (Bosun's Talos
- * clusters run without it when Cilium is the CNI), leaves cgroup v2 mounting
- * to Talos and drops `SYS_MODULE` (Talos forbids loading kernel modules). On
- * Kind, K3d and EKS Anywhere kube-proxy runs, so Cilium sits beside it.
+ * Cilium, the eBPF CNI, shaped by the distribution's capabilities: where its
+ * provider turns kube-proxy off (Talos with `spec.cni: Cilium`) Cilium
+ * replaces it and reaches the API server through the node-local endpoint
+ * (KubePrism); where nodes carry their pod CIDRs it uses them (`ipam.mode:
+ * kubernetes`); where the OS mounts cgroup v2 itself it does not mount its
+ * own; where pods may not load kernel modules `SYS_MODULE` is dropped. On
+ * Kind and K3d kube-proxy runs, so Cilium sits beside it. EKS Anywhere runs
+ * its own Cilium, which Bosun never duplicates.
  *
  * @module
  */
 
+import { capabilitiesOf } from "../cluster/providers.ts";
 import type { ResolvedConfig } from "../config/mod.ts";
 import { waitForStableApi } from "./_api.ts";
+import { bosunInstallsCni, requireCni } from "./_cni.ts";
 import { defineHelmComponent } from "./define.ts";
 import { installComponent, type InstallComponentOptions } from "./execute.ts";
 import type { ClusterTarget, Component, ComponentResult } from "./types.ts";
 import { PINNED_CHARTS } from "./versions.ts";
 
-/** KubePrism: Talos's node-local API server load balancer. */
-export const TALOS_KUBEPRISM = { host: "localhost", port: 7445 } as const;
-
 /**
- * Whether the cluster runs without kube-proxy, so Cilium must replace it.
- * Only Bosun's Talos clusters do (their machine config disables kube-proxy
- * when the CNI is Cilium).
+ * Whether Cilium replaces kube-proxy on this cluster: the distribution's
+ * provider turns kube-proxy off when `spec.cni` is Cilium (Talos) and offers
+ * a node-local API server endpoint for Cilium to use instead of the
+ * `kubernetes` Service.
  *
  * @param config The resolved config.
- * @returns `true` on Talos.
+ * @returns `true` on Talos with `spec.cni: Cilium`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyDefaults, ciliumReplacesKubeProxy } from "@bosun/sdk";
+ * assert.equal(ciliumReplacesKubeProxy(applyDefaults({ spec: { distribution: "Talos", cni: "Cilium" } })), true);
+ * assert.equal(ciliumReplacesKubeProxy(applyDefaults({ spec: { distribution: "Kind", cni: "Cilium" } })), false);
+ * ```
  */
-export function kubeProxyAbsent(config: ResolvedConfig): boolean {
-  return config.spec.distribution === "Talos";
+export function ciliumReplacesKubeProxy(config: ResolvedConfig): boolean {
+  const caps = capabilitiesOf(config.spec.distribution);
+  return config.spec.cni === "Cilium" && caps.network.kubeProxyReplacedByCilium &&
+    caps.apiServer.nodeLocal !== undefined;
 }
 
+/** The agent's capabilities in Cilium's chart, without `SYS_MODULE` (for nodes that forbid kernel modules). */
+const AGENT_CAPABILITIES_WITHOUT_MODULES = [
+  "CHOWN",
+  "KILL",
+  "NET_ADMIN",
+  "NET_RAW",
+  "IPC_LOCK",
+  "SYS_ADMIN",
+  "SYS_RESOURCE",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "SETGID",
+  "SETUID",
+] as const;
+
 /**
- * Cilium's Helm values for a config (before bosun.yaml overrides).
+ * Cilium's Helm values for a config (before bosun.yaml overrides), from the
+ * distribution's capabilities.
  *
  * @param config The resolved config.
  * @returns The values.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, ciliumValues } from "@bosun/sdk";
  * const values = ciliumValues(applyDefaults({ spec: { distribution: "Talos", cni: "Cilium" } }));
- * console.assert(values.k8sServicePort === 7445 && values.kubeProxyReplacement === true);
+ * assert.equal(values.k8sServicePort, 7445);
+ * assert.equal(values.kubeProxyReplacement, true);
  * ```
  */
 export function ciliumValues(config: ResolvedConfig): Record<string, unknown> {
+  const caps = capabilitiesOf(config.spec.distribution);
   // One operator replica: the chart's two replicas with anti-affinity never fit a one-node cluster.
   const values: Record<string, unknown> = { operator: { replicas: 1 } };
-  if (kubeProxyAbsent(config)) {
+  const nodeLocal = caps.apiServer.nodeLocal;
+  if (ciliumReplacesKubeProxy(config) && nodeLocal !== undefined) {
     values.kubeProxyReplacement = true;
-    values.k8sServiceHost = TALOS_KUBEPRISM.host;
-    values.k8sServicePort = TALOS_KUBEPRISM.port;
+    values.k8sServiceHost = nodeLocal.host;
+    values.k8sServicePort = nodeLocal.port;
   }
-  if (config.spec.distribution === "Talos") {
-    values.ipam = { mode: "kubernetes" };
-    values.cgroup = { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" };
+  if (caps.network.podCidrsOnNodes) values.ipam = { mode: "kubernetes" };
+  if (caps.nodes.cgroupRoot !== undefined) {
+    values.cgroup = { autoMount: { enabled: false }, hostRoot: caps.nodes.cgroupRoot };
+  }
+  if (!caps.nodes.kernelModules) {
     values.securityContext = {
       capabilities: {
-        ciliumAgent: [
-          "CHOWN",
-          "KILL",
-          "NET_ADMIN",
-          "NET_RAW",
-          "IPC_LOCK",
-          "SYS_ADMIN",
-          "SYS_RESOURCE",
-          "DAC_OVERRIDE",
-          "FOWNER",
-          "SETGID",
-          "SETUID",
-        ],
+        ciliumAgent: [...AGENT_CAPABILITIES_WITHOUT_MODULES],
         cleanCiliumState: ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"],
       },
     };
@@ -76,18 +99,24 @@ export function ciliumValues(config: ResolvedConfig): Record<string, unknown> {
   return values;
 }
 
-/** The Cilium component (phase `cni`, enabled by `spec.cni: Cilium`). */
-export const cilium: Component = defineHelmComponent({
+/**
+ * The Cilium component (phase `cni`): enabled by `spec.cni: Cilium` where the
+ * distribution's own CNI can be left out. Asked for by name on a cluster whose
+ * config says it runs another CNI, it refuses ({@linkcode ComponentConfigError}
+ * naming `spec.cni`).
+ */
+export const cilium: Component<"cilium"> = defineHelmComponent({
   name: "cilium",
   phase: "cni",
   chart: PINNED_CHARTS.cilium.chart,
   version: PINNED_CHARTS.cilium.version,
   namespace: "kube-system",
-  enabled: (config) => config.spec.cni === "Cilium",
+  enabled: (config) => bosunInstallsCni(config, "Cilium"),
   values: ciliumValues,
+  validate: (_plan, config) => requireCni("cilium", config, "Cilium"),
   async before(ctx) {
-    if (ctx.config.spec.distribution === "Talos") {
-      ctx.step.update("waiting for the Talos API server to settle");
+    if (capabilitiesOf(ctx.config.spec.distribution).apiServer.settlesAfterCreate) {
+      ctx.step.update("waiting for the API server to settle");
       await waitForStableApi(await ctx.kube(), ctx);
     }
     return false;
@@ -98,15 +127,16 @@ export const cilium: Component = defineHelmComponent({
  * Installs (or upgrades) Cilium into a cluster and waits until its agent
  * DaemonSet and operator are ready.
  *
- * @param target A resolved config, or a cluster (`{ name, distribution, kubeconfig?, context? }`).
+ * @param target A resolved config, or a cluster (the one `createCluster` returns, or `{ name, distribution, kubeconfig?, context?, config? }`).
  * @param options Reporter, timeout, Helm/Kube clients.
  * @returns What happened, with timings.
+ * @throws {ComponentConfigError} The cluster's config says it runs another CNI (`spec.cni` is Default or Calico, or the distribution's CNI cannot be left out): a second CNI is never installed.
  * @throws {ComponentInstallError} Names the chart and Helm's message.
  *
  * @example
  * ```ts ignore
  * import { createCluster, installCilium } from "@bosun/sdk";
- * const cluster = await createCluster({ name: "dev", distribution: "Kind" });
+ * const cluster = await createCluster({ name: "dev", distribution: "Kind", cni: "Cilium" });
  * await installCilium(cluster);
  * ```
  */

@@ -18,10 +18,14 @@ import type {
   ComponentPlan,
 } from "./types.ts";
 
-/** What {@linkcode defineHelmComponent} needs. */
-export interface HelmComponentSpec {
+/**
+ * What {@linkcode defineHelmComponent} needs.
+ *
+ * @typeParam N The component's name.
+ */
+export interface HelmComponentSpec<N extends string = string> {
   /** Unique name (the key in bosun.yaml `spec.components`). */
-  readonly name: string;
+  readonly name: N;
   /** Phase. @default "addon" */
   readonly phase?: ComponentPhase;
   /** Components to install first when they are part of the same install. @default [] */
@@ -59,16 +63,18 @@ export interface HelmComponentSpec {
  *
  * @example A component from a local chart
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, defineHelmComponent } from "@bosun/sdk";
  * const web = defineHelmComponent({
  *   name: "web", chart: { path: "./charts/web" }, version: "0.1.0", namespace: "web",
  *   enabled: () => true, values: (c) => ({ cluster: c.metadata.name }),
  * });
  * const plan = web.plan(applyDefaults({ spec: { components: {} } }));
- * console.assert(plan.values.cluster === "bosun" && plan.phase === "addon");
+ * assert.equal(plan.values.cluster, "bosun");
+ * assert.equal(plan.phase, "addon");
  * ```
  */
-export function defineHelmComponent(spec: HelmComponentSpec): Component {
+export function defineHelmComponent<N extends string>(spec: HelmComponentSpec<N>): Component<N> {
   const phase = spec.phase ?? "addon";
   const dependsOn = spec.dependsOn ?? [];
   const plan = (config: ResolvedConfig): ComponentPlan => {

@@ -12,9 +12,10 @@ import type { InstallComponentsResult } from "./types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ComponentGraphError } from "@bosun/sdk";
  * const err = new ComponentGraphError("unknown component \"foo\"", ["foo"]);
- * console.assert(err.message === 'Cannot plan components: unknown component "foo"');
+ * assert.equal(err.message, 'Cannot plan components: unknown component "foo"');
  * ```
  */
 export class ComponentGraphError extends Error {
@@ -36,29 +37,37 @@ export class ComponentGraphError extends Error {
 
 /**
  * A component's values are refused (for example metrics-server with
- * `--kubelet-insecure-tls`).
+ * `--kubelet-insecure-tls`), or the cluster's config rules it out (Cilium on a
+ * cluster created with its distribution's own CNI). `field` is the bosun.yaml
+ * path at fault, when there is one.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ComponentConfigError } from "@bosun/sdk";
- * const err = new ComponentConfigError("metrics-server", "no");
- * console.assert(err.message === 'Cannot configure component "metrics-server": no');
+ * const err = new ComponentConfigError("cilium", "spec.cni is \"Default\"", "spec.cni");
+ * assert.equal(err.message, 'Cannot configure component "cilium": spec.cni is "Default"');
+ * assert.equal(err.field, "spec.cni");
  * ```
  */
 export class ComponentConfigError extends Error {
   /** The component. */
   readonly component: string;
+  /** The bosun.yaml field at fault (`spec.cni`, `spec.components.cilium.values`), when there is one. */
+  readonly field: string | undefined;
 
   /**
    * Builds the error and its message.
    *
    * @param component The component.
-   * @param problem What is wrong.
+   * @param problem What is wrong and how to fix it.
+   * @param field The bosun.yaml field at fault.
    */
-  constructor(component: string, problem: string) {
+  constructor(component: string, problem: string, field?: string) {
     super(`Cannot configure component "${component}": ${problem}`);
     this.name = "ComponentConfigError";
     this.component = component;
+    this.field = field;
   }
 }
 
@@ -82,12 +91,13 @@ export interface ComponentInstallErrorInit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ComponentInstallError } from "@bosun/sdk";
  * const err = new ComponentInstallError({
  *   component: "kyverno", chart: "https://kyverno.github.io/kyverno/kyverno", version: "3.5.0",
  *   cause: new Error("boom"), result: { components: [], wallMs: 0, changed: false },
  * });
- * console.assert(err.message.startsWith('Cannot install component "kyverno" (chart https://kyverno.github.io/kyverno/kyverno@3.5.0): boom'));
+ * assert.ok(err.message.startsWith('Cannot install component "kyverno" (chart https://kyverno.github.io/kyverno/kyverno@3.5.0): boom'));
  * ```
  */
 export class ComponentInstallError extends Error {

@@ -13,7 +13,7 @@ import type { ClusterTarget, Component, ComponentResult } from "./types.ts";
 import { PINNED_CHARTS } from "./versions.ts";
 
 /** The Gatekeeper component (enabled by `spec.policyEngine: Gatekeeper`). */
-export const gatekeeper: Component = defineHelmComponent({
+export const gatekeeper: Component<"gatekeeper"> = defineHelmComponent({
   name: "gatekeeper",
   dependsOn: ["cert-manager"],
   chart: PINNED_CHARTS.gatekeeper.chart,

@@ -117,12 +117,14 @@ export function buildGraph(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { criticalPath } from "@bosun/sdk";
  * const graph = { waves: [], nodes: [
  *   { name: "a", dependsOn: [] }, { name: "b", dependsOn: ["a"] }, { name: "c", dependsOn: ["a"] },
  * ] } as never;
  * const path = criticalPath(graph, { a: 10, b: 5, c: 7 });
- * console.assert(path.durationMs === 17 && path.names.join() === "a,c");
+ * assert.equal(path.durationMs, 17);
+ * assert.deepEqual(path.names, ["a", "c"]);
  * ```
  */
 export function criticalPath(

@@ -29,10 +29,11 @@ function componentSet(options: GraphOptions): readonly Component[] {
  *
  * @example Every component enabled
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, planComponents } from "@bosun/sdk";
  * const config = applyDefaults({ spec: { cni: "Cilium", certManager: "Enabled", policyEngine: "Kyverno" } });
  * const { waves } = planComponents(config);
- * console.assert(waves[0]?.[0] === "cilium" && waves[1]?.includes("cert-manager") && waves[2]?.includes("kyverno"));
+ * assert.deepEqual(waves, [["cilium"], ["cert-manager"], ["kyverno"]]);
  * ```
  */
 export function planComponents(

@@ -13,7 +13,7 @@ import type { ClusterTarget, Component, ComponentResult } from "./types.ts";
 import { PINNED_CHARTS } from "./versions.ts";
 
 /** The Kyverno component (enabled by `spec.policyEngine: Kyverno`). */
-export const kyverno: Component = defineHelmComponent({
+export const kyverno: Component<"kyverno"> = defineHelmComponent({
   name: "kyverno",
   dependsOn: ["cert-manager"],
   chart: PINNED_CHARTS.kyverno.chart,

@@ -1,9 +1,10 @@
 /**
- * Rancher's local-path-provisioner as the default StorageClass, applied with
- * server-side apply from its pinned release layout. Per distribution: K3d
- * ships it already (never installed twice); Talos keeps writable data under
- * `/var` and enforces the `baseline` Pod Security level, so volumes live in
- * `/var/local-path-provisioner` and the namespace allows the privileged
+ * Rancher's local-path-provisioner as the default StorageClass `local-path`,
+ * applied with server-side apply from its pinned release layout. From the
+ * distribution's capabilities: where it already ships that class (K3d) it is
+ * never installed twice; volumes live under the node's writable data
+ * directory (`/opt`, or `/var` on Talos); where a Pod Security level is
+ * enforced everywhere (Talos: `baseline`) the namespace allows the privileged
  * helper pods.
  *
  * The manifest is built as typed objects (nothing is downloaded). To apply
@@ -15,11 +16,13 @@
  */
 
 import { parseAllDocuments } from "yaml";
+import { capabilitiesOf } from "../cluster/providers.ts";
 import type { ResolvedConfig } from "../config/mod.ts";
 import { mergeValues } from "../helm/mod.ts";
 import { applyManifests, type KubeObject, waitForReady } from "../kube/mod.ts";
 import {
   adaptFetched,
+  LOCAL_PATH_CLASS,
   LOCAL_PATH_NAMESPACE,
   localPathObjects,
   type LocalPathSettings,
@@ -54,27 +57,50 @@ export interface LocalPathValues {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, localPathValues } from "@bosun/sdk";
  * const v = localPathValues(applyDefaults({ spec: { distribution: "Talos" } }));
- * console.assert(v.nodePaths?.[0] === "/var/local-path-provisioner");
+ * assert.equal(v.nodePaths?.[0], "/var/local-path-provisioner");
  * ```
  */
 export function localPathValues(config: ResolvedConfig): LocalPathValues {
-  const talos = config.spec.distribution === "Talos";
-  return {
-    nodePaths: [talos ? "/var/local-path-provisioner" : "/opt/local-path-provisioner"],
-    defaultClass: true,
-  };
+  const dataDir = capabilitiesOf(config.spec.distribution).nodes.dataDir;
+  return { nodePaths: [`${dataDir}/local-path-provisioner`], defaultClass: true };
 }
 
 function settings(config: ResolvedConfig, plan: ComponentPlan): LocalPathSettings {
   const v = plan.values as LocalPathValues;
+  const enforced = capabilitiesOf(config.spec.distribution).nodes.podSecurity;
   return {
     version: plan.version,
     nodePaths: v.nodePaths ?? [],
     defaultClass: v.defaultClass !== false,
-    podSecurity: config.spec.distribution === "Talos" ? "privileged" : undefined,
+    podSecurity: enforced === undefined ? undefined : "privileged",
   };
+}
+
+/**
+ * Whether Bosun installs local-path storage: `spec.csi: LocalPathStorage`,
+ * unless the distribution already ships Rancher's provisioner as the
+ * `local-path` class (K3d). Kind's own build of it is the `standard` class, so
+ * on Kind the `local-path` class is added.
+ *
+ * @param config The resolved config.
+ * @returns Whether to install it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyDefaults, needsLocalPathStorage } from "@bosun/sdk";
+ * assert.equal(needsLocalPathStorage(applyDefaults({ spec: { distribution: "K3d", csi: "LocalPathStorage" } })), false);
+ * assert.equal(needsLocalPathStorage(applyDefaults({ spec: { distribution: "Talos", csi: "LocalPathStorage" } })), true);
+ * ```
+ */
+export function needsLocalPathStorage(config: ResolvedConfig): boolean {
+  const storage = capabilitiesOf(config.spec.distribution).bundled.storage;
+  const shipped = storage?.provisioner === "rancher.io/local-path" &&
+    storage.storageClass === LOCAL_PATH_CLASS;
+  return config.spec.csi === "LocalPathStorage" && !shipped;
 }
 
 function planLocalPath(config: ResolvedConfig): ComponentPlan {
@@ -101,12 +127,12 @@ function planLocalPath(config: ResolvedConfig): ComponentPlan {
   return { ...draft, source: { type: "manifest", chart: draft.source.chart, sha256: sha } };
 }
 
-/** The local-path-storage component (enabled by `spec.csi: LocalPathStorage`, except on K3d). */
-export const localPathStorage: Component = {
+/** The local-path-storage component (enabled by `spec.csi: LocalPathStorage` unless the distribution ships it). */
+export const localPathStorage: Component<"local-path-storage"> = {
   name: NAME,
   phase: "addon",
   dependsOn: [],
-  enabled: (config) => config.spec.csi === "LocalPathStorage" && config.spec.distribution !== "K3d",
+  enabled: needsLocalPathStorage,
   plan: planLocalPath,
   async install(ctx) {
     const started = performance.now();

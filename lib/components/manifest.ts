@@ -14,9 +14,10 @@ import { bytesToHex } from "@noble/hashes/utils.js";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ManifestChecksumError } from "@bosun/sdk";
  * const err = new ManifestChecksumError({ url: "https://x/y.yaml", expected: "aa", actual: "bb" });
- * console.assert(err.message.includes("sha256 bb") && err.message.includes("expected aa"));
+ * assert.ok(err.message.includes("sha256 bb") && err.message.includes("expected aa"));
  * ```
  */
 export class ManifestChecksumError extends Error {
@@ -60,8 +61,9 @@ export class ManifestChecksumError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sha256Hex } from "@bosun/sdk";
- * console.assert(sha256Hex("abc").startsWith("ba7816bf"));
+ * assert.ok(sha256Hex("abc").startsWith("ba7816bf"));
  * ```
  */
 export function sha256Hex(data: string | Uint8Array): string {

@@ -1,14 +1,17 @@
 /**
  * metrics-server with secure kubelet TLS: it verifies the kubelets' serving
- * certificates (never `--kubelet-insecure-tls`). Those certificates are
- * requested by the kubelets (Kind: `serverTLSBootstrap`; Talos:
- * `rotate-server-certificates`) and approved by the kubelet-csr-approver
- * component, which therefore installs first. K3d ships its own
- * metrics-server, so Bosun never installs a second one there.
+ * certificates (never `--kubelet-insecure-tls`). Where the distribution's
+ * kubelets serve self-signed certificates, its provider tells them to request
+ * signed ones (Kind: `serverTLSBootstrap`; Talos: `rotate-server-certificates`;
+ * EKS Anywhere: `kubeletConfiguration.serverTLSBootstrap`) and the
+ * kubelet-csr-approver component approves the requests, so it installs first.
+ * Where the distribution ships a metrics-server (K3d), Bosun never installs a
+ * second one.
  *
  * @module
  */
 
+import { capabilitiesOf } from "../cluster/providers.ts";
 import type { ResolvedConfig } from "../config/mod.ts";
 import { defineHelmComponent } from "./define.ts";
 import { ComponentConfigError } from "./errors.ts";
@@ -25,12 +28,15 @@ import { PINNED_CHARTS } from "./versions.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, needsMetricsServer } from "@bosun/sdk";
- * console.assert(!needsMetricsServer(applyDefaults({ spec: { distribution: "K3d", metricsServer: "Enabled" } })));
+ * assert.equal(needsMetricsServer(applyDefaults({ spec: { distribution: "K3d", metricsServer: "Enabled" } })), false);
+ * assert.equal(needsMetricsServer(applyDefaults({ spec: { distribution: "EKSAnywhere", metricsServer: "Enabled" } })), true);
  * ```
  */
 export function needsMetricsServer(config: ResolvedConfig): boolean {
-  return config.spec.metricsServer === "Enabled" && config.spec.distribution !== "K3d";
+  return config.spec.metricsServer === "Enabled" &&
+    !capabilitiesOf(config.spec.distribution).bundled.metricsServer;
 }
 
 function refuseInsecureTls(plan: ComponentPlan): void {
@@ -45,8 +51,8 @@ function refuseInsecureTls(plan: ComponentPlan): void {
   }
 }
 
-/** The metrics-server component (enabled by `spec.metricsServer: Enabled`, except on K3d). */
-export const metricsServer: Component = defineHelmComponent({
+/** The metrics-server component (enabled by `spec.metricsServer: Enabled` where the distribution ships none). */
+export const metricsServer: Component<"metrics-server"> = defineHelmComponent({
   name: "metrics-server",
   dependsOn: ["kubelet-csr-approver"],
   chart: PINNED_CHARTS["metrics-server"].chart,

@@ -7,9 +7,10 @@
  *
  * @example Plan a config
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, planComponents } from "@bosun/sdk";
  * const graph = planComponents(applyDefaults({ spec: { cni: "Calico", csi: "LocalPathStorage" } }));
- * console.assert(graph.nodes[0]?.name === "calico");
+ * assert.equal(graph.nodes[0]?.name, "calico");
  * ```
  *
  * @module

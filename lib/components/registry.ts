@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { BUILTIN_COMPONENT_NAMES, SameNames } from "./_names.ts";
 import { calico } from "./calico.ts";
 import { certManager } from "./cert_manager.ts";
 import { cilium } from "./cilium.ts";
@@ -14,11 +15,7 @@ import { localPathStorage } from "./local_path_storage.ts";
 import { metricsServer } from "./metrics_server.ts";
 import type { Component } from "./types.ts";
 
-/**
- * Every component Bosun ships. The GitOps engines (flux-operator, argo-cd)
- * come from the gitops module and are passed as `extraComponents`.
- */
-export const BUILTIN_COMPONENTS: readonly Component[] = [
+const BUILTIN = [
   cilium,
   calico,
   localPathStorage,
@@ -27,4 +24,24 @@ export const BUILTIN_COMPONENTS: readonly Component[] = [
   certManager,
   kyverno,
   gatekeeper,
-];
+] as const;
+
+// The names bosun.yaml accepts (lib/config, from _names.ts) are exactly these components'.
+const covered: SameNames<
+  typeof BUILTIN[number]["name"],
+  typeof BUILTIN_COMPONENT_NAMES[number]
+> = true;
+void covered;
+
+/**
+ * Every component Bosun ships. The GitOps engines (flux-operator, argo-cd)
+ * come from the gitops module and are passed as `extraComponents`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BUILTIN_COMPONENTS, COMPONENT_NAMES } from "@bosun/sdk";
+ * for (const c of BUILTIN_COMPONENTS) assert.ok((COMPONENT_NAMES as readonly string[]).includes(c.name));
+ * ```
+ */
+export const BUILTIN_COMPONENTS: readonly Component[] = BUILTIN;

@@ -81,12 +81,14 @@ export interface ComponentOutcome {
 
 /**
  * A cluster component: the CNI, storage, metrics-server, cert-manager, a policy
- * engine, a GitOps engine. Each lives in its own file with its
- * per-distribution knowledge.
+ * engine, a GitOps engine. Each lives in its own file and reads what it needs
+ * to know about the distribution from the provider's capabilities.
+ *
+ * @typeParam N Its name, as a literal type for the built-in components.
  */
-export interface Component {
+export interface Component<N extends string = string> {
   /** Unique name, as used in bosun.yaml `spec.components`. */
-  readonly name: string;
+  readonly name: N;
   /** When it runs relative to the others. */
   readonly phase: ComponentPhase;
   /** Components that must be installed first, when they are part of the same install. */

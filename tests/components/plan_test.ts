@@ -12,6 +12,7 @@ import {
   ComponentConfigError,
   ComponentGraphError,
   defineHelmComponent,
+  installCilium,
   PINNED_CHARTS,
   PINNED_MANIFESTS,
   planComponents,
@@ -40,7 +41,14 @@ function snapshotData(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const d of DISTRIBUTIONS) {
     for (const cni of ["Cilium", "Calico"] as const) {
-      const graph = planComponents(everything(d, cni));
+      let graph: ReturnType<typeof planComponents>;
+      try {
+        graph = planComponents(everything(d, cni));
+      } catch (error) {
+        // A config the distribution cannot run (Calico beside EKS Anywhere's Cilium).
+        out[`${d} + ${cni}`] = { refused: (error as Error).message };
+        continue;
+      }
       out[`${d} + ${cni}`] = {
         waves: graph.waves,
         components: graph.nodes.map((n) => ({
@@ -71,7 +79,7 @@ Deno.test("plans for every distribution match the reviewed snapshot", async () =
 });
 
 Deno.test("the plan puts the CNI first, cert-manager before its dependants, and pins every chart", () => {
-  for (const d of DISTRIBUTIONS) {
+  for (const d of DISTRIBUTIONS.filter((d) => d !== "EKSAnywhere")) {
     const graph = planComponents(everything(d, "Cilium"));
     assert.deepEqual(graph.waves[0], ["cilium"], d);
     const order = graph.nodes.map((n) => n.name);
@@ -81,6 +89,9 @@ Deno.test("the plan puts the CNI first, cert-manager before its dependants, and 
       if (n.name !== "cilium") assert.ok(n.dependsOn.includes("cilium"), `${n.name} after the CNI`);
     }
   }
+  // EKS Anywhere runs its own Cilium: nothing waits for a CNI Bosun does not install.
+  const eksa = planComponents(everything("EKSAnywhere", "Cilium"));
+  assert.ok(eksa.nodes.every((n) => n.phase !== "cni" && !n.dependsOn.includes("cilium")));
   const gk = planComponents(applyDefaults({
     spec: { certManager: "Enabled", policyEngine: "Gatekeeper" },
   }));
@@ -99,6 +110,46 @@ Deno.test("enabled knows what each distribution ships", () => {
   assert.deepEqual(names(kind), ["local-path-storage", "kubelet-csr-approver", "metrics-server"]);
   assert.deepEqual(names(applyDefaults({})), [], "defaults install nothing");
   assert.deepEqual(names(applyDefaults({ spec: { metricsServer: "Default" } })), []);
+  // EKS Anywhere bundles Cilium: spec.cni Cilium means its own, never a second one. Its kubelets
+  // request signed serving certificates (the provider sets kubeletConfiguration), so
+  // metrics-server comes with the approver.
+  const eksa = applyDefaults({
+    spec: { distribution: "EKSAnywhere", cni: "Cilium", metricsServer: "Enabled" },
+  });
+  assert.deepEqual(names(eksa), ["kubelet-csr-approver", "metrics-server"]);
+  // Talos: one approver, Bosun's pinned chart (the Talos patch applies no manifest of its own).
+  const talos = applyDefaults({ spec: { distribution: "Talos", metricsServer: "Enabled" } });
+  assert.deepEqual(names(talos), ["kubelet-csr-approver", "metrics-server"]);
+});
+
+Deno.test("installCilium refuses a cluster created with its distribution's CNI, naming spec.cni and the fix", async () => {
+  const refused = (e: unknown) =>
+    e instanceof ComponentConfigError && e.component === "cilium" && e.field === "spec.cni";
+  for (const d of ["Kind", "K3d", "Talos"] as const) {
+    const config = applyDefaults({ metadata: { name: "dev" }, spec: { distribution: d } });
+    const error = await installCilium(config).then(() => undefined, (e: unknown) => e);
+    assert.ok(refused(error), `${d}: ${error}`);
+    assert.match((error as Error).message, /spec\.cni is "Default"/);
+    assert.match((error as Error).message, /second CNI/);
+    assert.match((error as Error).message, /spec\.cni: Cilium/, "says how to fix it");
+    // The same refusal for a cluster handle without a config, and for Calico's cluster.
+    const handle = { name: "dev", distribution: d };
+    assert.ok(refused(await installCilium(handle).then(() => undefined, (e: unknown) => e)));
+    const calico = applyDefaults({ spec: { distribution: d, cni: "Calico" } });
+    assert.throws(() => planComponents(calico, { only: ["cilium"] }), refused);
+    // A cluster created for Cilium plans it.
+    const ok = applyDefaults({ spec: { distribution: d, cni: "Cilium" } });
+    assert.deepEqual(planComponents(ok, { only: ["cilium"] }).nodes.map((n) => n.name), ["cilium"]);
+  }
+  const eksa = applyDefaults({ spec: { distribution: "EKSAnywhere", cni: "Cilium" } });
+  assert.throws(
+    () => planComponents(eksa, { only: ["cilium"] }),
+    (e: unknown) => refused(e) && /EKSAnywhere always runs its own CNI \(cilium\)/.test(String(e)),
+  );
+  assert.throws(
+    () => planComponents(applyDefaults({ spec: { cni: "Cilium" } }), { only: ["calico"] }),
+    (e: unknown) => e instanceof ComponentConfigError && e.field === "spec.cni",
+  );
 });
 
 Deno.test("per-distribution values: Cilium on Talos and elsewhere", () => {
