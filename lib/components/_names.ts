@@ -1,8 +1,9 @@
 /**
  * Private leaf (imports nothing): the names of the components Bosun ships, so
  * that lib/config can list them for bosun.yaml without importing the
- * components themselves. `registry.ts` and `lib/gitops/components.ts` check at
- * compile time that their components are exactly these.
+ * components themselves. `registry.ts` checks at compile time that the
+ * built-in components are exactly these; tests/components/plan_test.ts checks
+ * the GitOps engines.
  *
  * @module
  */

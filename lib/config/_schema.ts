@@ -59,7 +59,10 @@ export interface ObjectNode extends Base {
 /** A map from free (or constrained) keys to values of one shape. */
 export interface RecordNode extends Base {
   readonly type: "record";
+  /** The known keys: with `openKeys`, the ones suggested for near misses; otherwise the only ones allowed. */
   readonly keys?: readonly string[];
+  /** Accept keys beyond `keys` that match `keyPattern`, unless they are a near miss of a known key. */
+  readonly openKeys?: boolean;
   readonly keyPattern?: RegExp;
   readonly keyHint?: string;
   readonly items: SchemaNode;
@@ -238,13 +241,24 @@ export function validateNode(
         const at = joinPath(path, key);
         if (node.keys && !node.keys.includes(key)) {
           const suggestion = didYouMean(key, node.keys);
+          if (node.openKeys && suggestion === undefined) {
+            if (node.keyPattern && !node.keyPattern.test(key)) {
+              out.push({
+                path: at,
+                message: `key ${JSON.stringify(key)} is not valid: ${
+                  node.keyHint ?? node.keyPattern
+                }`,
+              });
+            } else validateNode(node.items, child, at, out);
+            continue;
+          }
           out.push({
             path: at,
             allowed: node.keys,
             ...(suggestion ? { suggestion } : {}),
             message: `unknown key ${JSON.stringify(key)}${
               suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ""
-            }; allowed: ${node.keys.join(", ")}`,
+            }; ${node.openKeys ? "known" : "allowed"}: ${node.keys.join(", ")}`,
           });
           continue;
         }
@@ -361,7 +375,12 @@ export function toJsonSchema(node: SchemaNode): Record<string, unknown> {
         ...(node.keys
           ? {
             properties: Object.fromEntries(node.keys.map((k) => [k, toJsonSchema(node.items)])),
-            additionalProperties: false,
+            ...(node.openKeys
+              ? {
+                ...(node.keyPattern ? { propertyNames: { pattern: node.keyPattern.source } } : {}),
+                additionalProperties: toJsonSchema(node.items),
+              }
+              : { additionalProperties: false }),
           }
           : {
             ...(node.keyPattern ? { propertyNames: { pattern: node.keyPattern.source } } : {}),

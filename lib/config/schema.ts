@@ -171,9 +171,13 @@ const spec = object<ClusterSpec>("The cluster.", {
   components: {
     type: "record",
     keys: COMPONENT_NAMES,
+    openKeys: true,
+    keyPattern: DNS_LABEL,
+    keyHint: "a component name: lower-case letters, digits and '-'",
     items: componentOverride,
     default: {},
-    description: "Per-component chart version and values.",
+    description:
+      "Per-component chart version and values: Bosun's components by name, and your own (defineHelmComponent) by theirs.",
   },
 });
 

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { SHIPPED_COMPONENT_NAMES } from "../components/_names.ts";
+
 /** The `apiVersion` of a Bosun config. */
 export const API_VERSION = "bosun.dev/v1alpha1";
 
@@ -43,21 +45,22 @@ export const GITOPS_ENGINES = ["None", "Flux", "ArgoCD"] as const;
 /** A GitOps engine choice. */
 export type GitOpsEngine = typeof GITOPS_ENGINES[number];
 
-/** The names of the components whose chart version and values can be overridden. */
-export const COMPONENT_NAMES = [
-  "cilium",
-  "calico",
-  "local-path-storage",
-  "metrics-server",
-  "kubelet-csr-approver",
-  "cert-manager",
-  "kyverno",
-  "gatekeeper",
-  "flux-operator",
-  "argo-cd",
-] as const;
-/** A component name. */
+/**
+ * The components Bosun ships: the component registry's (checked against it at
+ * compile time) and the GitOps engines'. `spec.components` takes their names,
+ * and the names of components you add with `defineHelmComponent`.
+ */
+export const COMPONENT_NAMES: typeof SHIPPED_COMPONENT_NAMES = SHIPPED_COMPONENT_NAMES;
+/** The name of a component Bosun ships. */
 export type ComponentName = typeof COMPONENT_NAMES[number];
+
+/**
+ * Chart version and values per component: Bosun's components by their names,
+ * and components added with `defineHelmComponent` by theirs.
+ */
+export type ComponentOverrides =
+  & { readonly [K in ComponentName]?: ComponentOverride }
+  & { readonly [name: string]: ComponentOverride | undefined };
 
 /** Per-component overrides. */
 export interface ComponentOverride {
@@ -143,8 +146,8 @@ export interface ClusterSpec {
   readonly gitops: GitOpsSpec;
   /** SOPS recipients. */
   readonly sops: SopsSpec;
-  /** Per-component chart version and values. */
-  readonly components: Readonly<Partial<Record<ComponentName, ComponentOverride>>>;
+  /** Per-component chart version and values (Bosun's components by name, and your own). */
+  readonly components: ComponentOverrides;
 }
 
 /** A config with every default applied. */

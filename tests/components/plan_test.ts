@@ -5,7 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { parse, stringify } from "yaml";
-import { applyDefaults, DISTRIBUTIONS, type ResolvedConfig } from "../../lib/config/mod.ts";
+import {
+  applyDefaults,
+  COMPONENT_NAMES,
+  DISTRIBUTIONS,
+  parseConfig,
+  type ResolvedConfig,
+} from "../../lib/config/mod.ts";
+import { GITOPS_COMPONENTS } from "../../lib/gitops/mod.ts";
 import {
   BUILTIN_COMPONENTS,
   type Component,
@@ -235,5 +242,44 @@ Deno.test("extra components (GitOps engines) run last; only, unknown names and c
   assert.throws(
     () => planComponents(config, { extraComponents: [BUILTIN_COMPONENTS[0]!] }),
     /defined twice/,
+  );
+});
+
+Deno.test("bosun.yaml names exactly the components Bosun ships", () => {
+  const shipped = [...BUILTIN_COMPONENTS, ...GITOPS_COMPONENTS].map((c) => c.name).sort();
+  assert.deepEqual([...COMPONENT_NAMES].sort(), shipped);
+});
+
+Deno.test("a component added with defineHelmComponent is configured from bosun.yaml", () => {
+  const web = defineHelmComponent({
+    name: "web",
+    chart: { path: "/charts/web" },
+    version: "0.1.0",
+    namespace: "web",
+    enabled: () => true,
+    values: () => ({ replicas: 1, image: "web:1" }),
+  });
+  const config = parseConfig(
+    [
+      "apiVersion: bosun.dev/v1alpha1",
+      "kind: Cluster",
+      "spec:",
+      "  components:",
+      "    web: { version: 0.2.0, values: { replicas: 3 } }",
+      "    cilium: { values: { hubble: { enabled: true } } }",
+    ].join("\n"),
+    "bosun.yaml",
+  );
+  const [plan] = planComponents(config, { components: [web] }).nodes;
+  assert.equal(plan!.version, "0.2.0");
+  assert.deepEqual(plan!.values, { replicas: 3, image: "web:1" });
+  // A near miss of a built-in name is still a typo, reported with the suggestion.
+  assert.throws(
+    () => parseConfig("spec:\n  components:\n    cillium: {}\n", "bosun.yaml"),
+    /spec\.components\.cillium: unknown key "cillium" \(did you mean "cilium"\?\)/,
+  );
+  assert.throws(
+    () => parseConfig("spec:\n  components:\n    Web_App: {}\n", "bosun.yaml"),
+    /spec\.components\.Web_App: key "Web_App" is not valid/,
   );
 });
