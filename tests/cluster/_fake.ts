@@ -40,6 +40,10 @@ export interface Call {
   cwd: string;
   mutating: boolean;
   failed: boolean;
+  /** The real CLI would refuse the call as written (unknown command or flag, bad arguments). */
+  rejected?: boolean;
+  /** A real command the stubs do not model. */
+  unsupported?: boolean;
 }
 
 const ORIGINAL_PATH = Deno.env.get("PATH") ?? "";
@@ -131,11 +135,26 @@ export class FakeWorld {
       volumes: s.volumes.map((v) => v.name).sort(),
     };
   }
+  /**
+   * Cleans up, then fails when any call was one the real tool would refuse or the stubs do
+   * not model, even if the code under test tolerated its failure.
+   */
   async dispose(): Promise<void> {
+    const bad = this.calls().filter((c) => c.rejected || c.unsupported);
     Deno.env.set("PATH", ORIGINAL_PATH);
     Deno.env.delete("BOSUN_STUB_STATE");
     Deno.env.delete("BOSUN_HOME");
     await Deno.remove(this.dir, { recursive: true }).catch(() => {});
+    if (bad.length > 0) {
+      throw new Error(
+        `Calls the real tools would refuse or the stubs do not model:\n${
+          bad.map((c) =>
+            `  ${c.tool} ${c.args.join(" ")}${c.rejected ? " (rejected)" : " (unsupported)"}`
+          )
+            .join("\n")
+        }`,
+      );
+    }
   }
 }
 
