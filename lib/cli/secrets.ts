@@ -6,7 +6,7 @@
  */
 
 import type { Command } from "commander";
-import { examples, output } from "./_context.ts";
+import { examples, output, reporterFor } from "./_context.ts";
 
 const collect = (v: string, prev: string[] = []): string[] => [
   ...prev,
@@ -135,16 +135,22 @@ export function registerSecrets(program: Command): void {
       .option("-i, --in-place", "write the result over the file")
       .option("-o, --output <file>", "write the result to this file"),
   ))).action(
-    async (file: string, f: KeyFlags & RuleFlags & { inPlace?: boolean; output?: string }) => {
+    async (
+      file: string,
+      f: KeyFlags & RuleFlags & { inPlace?: boolean; output?: string },
+      command: Command,
+    ) => {
       const { encryptSecret } = await import("../sops/mod.ts");
-      const text = await encryptSecret(file, {
+      const result = await encryptSecret(file, {
         ...spec(f),
         ...sources(f),
         ...rules(f),
         ...(f.output ? { output: f.output } : {}),
         inPlace: f.inPlace === true,
       });
-      if (!f.inPlace && !f.output) write(text);
+      if (!f.inPlace && !f.output) write(result.content);
+      // Which rule chose the keys and the encrypted values, on stderr (stdout may hold the file).
+      (await reporterFor(command)).log("info", `encrypted ${file}: ${result.rule.description}`);
     },
   );
 

@@ -5,13 +5,14 @@
  *
  * @example Encrypt and decrypt with a fresh age key
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decryptSecret, encryptSecret, generateAgeKey } from "@bosun/sdk";
  * const key = await generateAgeKey();
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/s.yaml`, "password: hunter2\n");
  * await encryptSecret(`${dir}/s.yaml`, { age: [key.recipient] });
  * const plain = await decryptSecret(`${dir}/s.yaml`, { ageIdentities: [key.identity] });
- * console.assert(plain === "password: hunter2\n");
+ * assert.equal(plain, "password: hunter2\n");
  * ```
  *
  * @module
@@ -21,8 +22,11 @@ export {
   type DecryptOptions,
   decryptSecret,
   decryptSecretBytes,
+  type EncryptionRule,
   type EncryptOptions,
+  type EncryptResult,
   encryptSecret,
+  KUBERNETES_SECRET_REGEX,
   type ResolvedKeys,
   resolveKeys,
   type RotateOptions,
@@ -31,6 +35,7 @@ export {
   type SopsIoOptions,
   unsetSecretValue,
   type UpdateOptions,
+  type ValueSelector,
 } from "./ops.ts";
 export { type EditOptions, type EditResult, editSecret } from "./edit.ts";
 export { updateKeys, type UpdateKeysOptions, type UpdateKeysResult } from "./updatekeys.ts";

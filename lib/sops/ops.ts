@@ -13,10 +13,19 @@ import {
   seal,
   type SopsKeySourceOptions,
 } from "./_core.ts";
-import { fromPlain, getPath, parseTreePath, setPath, type TreeValue, unsetPath } from "./_tree.ts";
+import {
+  Branch,
+  fromPlain,
+  getPath,
+  parseTreePath,
+  setPath,
+  type TreeValue,
+  unsetPath,
+} from "./_tree.ts";
 import type { MasterKeyRecord } from "./metadata.ts";
 import { formatForPath, parseFormat, type SopsFormat, storeFor } from "./stores/mod.ts";
 import {
+  type CreationRule,
   findSopsConfig,
   keysFromSpec,
   type KeySpec,
@@ -95,6 +104,129 @@ export interface ResolvedKeys {
   readonly rules: CryptRules;
   /** The `.sops.yaml` used, if any. */
   readonly config: SopsConfig | undefined;
+  /** The creation rule the keys came from (`undefined` when they were given as options). */
+  readonly creationRule?: CreationRule | undefined;
+  /** Whether a value selector (`encryptedRegex`, …) was given as an option. */
+  readonly selectorGiven?: boolean;
+}
+
+/** The `.sops.yaml` spelling of each value selector. */
+const SELECTORS = [
+  ["encryptedRegex", "encrypted_regex"],
+  ["unencryptedRegex", "unencrypted_regex"],
+  ["encryptedSuffix", "encrypted_suffix"],
+  ["unencryptedSuffix", "unencrypted_suffix"],
+  ["encryptedCommentRegex", "encrypted_comment_regex"],
+  ["unencryptedCommentRegex", "unencrypted_comment_regex"],
+] as const;
+
+/** What picks the values SOPS encrypts, in `.sops.yaml` terms. */
+export type ValueSelector =
+  | "encrypted_regex"
+  | "unencrypted_regex"
+  | "encrypted_suffix"
+  | "unencrypted_suffix"
+  | "encrypted_comment_regex"
+  | "unencrypted_comment_regex";
+
+/**
+ * The `encrypted_regex` used for a Kubernetes Secret when neither the options
+ * nor a matching `.sops.yaml` rule choose the values to encrypt: only `data`
+ * and `stringData`, so `apiVersion`, `kind` and `metadata` stay readable (Flux's
+ * kustomize-controller cannot decrypt a Secret whose metadata is encrypted).
+ */
+export const KUBERNETES_SECRET_REGEX = "^(data|stringData)$";
+
+/** Which rule {@linkcode encryptSecret} used, for people and for scripts. */
+export interface EncryptionRule {
+  /** Where the keys came from: the options, or a `.sops.yaml` creation rule. */
+  readonly keys: "options" | "creation-rule";
+  /** The creation rule used (`index` counts from 0 in `creation_rules`), when one was. */
+  readonly creationRule?: {
+    readonly configPath: string;
+    readonly index: number;
+    readonly pathRegex: string;
+  };
+  /**
+   * Where the choice of encrypted values came from: the options, the creation
+   * rule, the Kubernetes Secret default ({@linkcode KUBERNETES_SECRET_REGEX}),
+   * or SOPS's default (every value).
+   */
+  readonly valuesFrom: "options" | "creation-rule" | "kubernetes-secret" | "default";
+  /** The value selector in effect; `undefined` when every value is encrypted. */
+  readonly selector?: { readonly name: ValueSelector; readonly value: string };
+  /** One line for people: `creation rule #2 (path_regex "k8s/.*") in /repo/.sops.yaml; encrypted_regex ^(data|stringData)$`. */
+  readonly description: string;
+}
+
+/** What {@linkcode encryptSecret} did. */
+export interface EncryptResult {
+  /** The encrypted file content. */
+  readonly content: string;
+  /** The file written, when one was. */
+  readonly written: string | undefined;
+  /** The keys and the value selection it used. */
+  readonly rule: EncryptionRule;
+}
+
+/** The value selector a set of rules holds (at most one is set). */
+function selectorOf(rules: CryptRules): EncryptionRule["selector"] {
+  for (const [field, name] of SELECTORS) {
+    const value = rules[field];
+    if (value) return { name, value };
+  }
+  return undefined;
+}
+
+/** Whether every document is a Kubernetes Secret (`apiVersion: v1`, `kind: Secret`). */
+function isKubernetesSecret(branches: readonly TreeValue[]): boolean {
+  return branches.length > 0 &&
+    branches.every((b) =>
+      b instanceof Branch && b.get("kind") === "Secret" && b.get("apiVersion") === "v1"
+    );
+}
+
+/**
+ * The rules for a new file: the resolved ones, or — for a Kubernetes Secret
+ * whose rules select no values — only `data`/`stringData`; and how to say so.
+ */
+function chooseRules(
+  keys: ResolvedKeys,
+  branches: readonly TreeValue[],
+): { rules: CryptRules; rule: EncryptionRule } {
+  const rule = keys.creationRule;
+  const source = rule && keys.config
+    ? { configPath: keys.config.path, index: rule.index, pathRegex: rule.pathRegex }
+    : undefined;
+  let rules = keys.rules;
+  let valuesFrom: EncryptionRule["valuesFrom"];
+  if (keys.selectorGiven) valuesFrom = "options";
+  else if (rule) valuesFrom = "creation-rule";
+  else if (isKubernetesSecret(branches)) {
+    valuesFrom = "kubernetes-secret";
+    rules = { ...rules, encryptedRegex: KUBERNETES_SECRET_REGEX };
+  } else valuesFrom = "default";
+  const selector = selectorOf(rules);
+  const where = source
+    ? `creation rule #${source.index + 1}${
+      source.pathRegex ? ` (path_regex ${JSON.stringify(source.pathRegex)})` : ""
+    } in ${source.configPath}`
+    : "keys from the options";
+  const what = selector
+    ? `${selector.name} ${selector.value}${
+      valuesFrom === "kubernetes-secret" ? " (Kubernetes Secret default)" : ""
+    }`
+    : "every value encrypted";
+  return {
+    rules,
+    rule: {
+      keys: source ? "creation-rule" : "options",
+      ...(source ? { creationRule: source } : {}),
+      valuesFrom,
+      ...(selector ? { selector } : {}),
+      description: `${where}; ${what}`,
+    },
+  };
 }
 
 /**
@@ -137,6 +269,7 @@ export async function resolveKeys(
       shamirThreshold: options.shamirThreshold,
       rules: explicitRules,
       config,
+      selectorGiven: ruleCount > 0,
     };
   }
   if (!config) {
@@ -172,6 +305,8 @@ export async function resolveKeys(
     shamirThreshold: options.shamirThreshold ?? rule.shamirThreshold,
     rules: ruleCount || explicitRules.macOnlyEncrypted ? explicitRules : rule,
     config,
+    creationRule: rule,
+    selectorGiven: ruleCount > 0,
   };
 }
 
@@ -186,34 +321,49 @@ function storeOptions(format: SopsFormat, config: SopsConfig | undefined) {
 
 /**
  * Encrypts a file with age, PGP or cloud KMS keys, or with the keys the
- * matching `.sops.yaml` creation rule names.
+ * matching `.sops.yaml` creation rule names. The values encrypted are chosen
+ * by the options (`encryptedRegex`, …), else by the matching creation rule;
+ * when neither chooses and the file is a Kubernetes Secret, only `data` and
+ * `stringData` are encrypted ({@linkcode KUBERNETES_SECRET_REGEX}) so Flux can
+ * read its metadata; otherwise every value is, as with `sops`.
  *
  * @param path The plain file.
  * @param options Keys, rules, formats and where to write.
- * @returns The encrypted file content.
+ * @returns The encrypted content, the file written, and which rule was used.
  * @throws {SopsNoMatchingRuleError} When no keys were given and no rule matches.
  * @throws {SopsStateError} When the file is already encrypted.
  * @throws {SopsFormatError} When the file cannot be parsed.
  *
- * @example Encrypt a Kubernetes secret for an age recipient
- * ```ts ignore
- * import { encryptSecret } from "@bosun/sdk";
- * await encryptSecret("k8s/secrets/db.yaml", { age: ["age1..."] });
+ * @example Encrypt a Kubernetes Secret for an age recipient
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encryptSecret, generateAgeKey } from "@bosun/sdk";
+ * const key = await generateAgeKey();
+ * const secret = "apiVersion: v1\nkind: Secret\nmetadata: { name: db }\nstringData: { password: hunter2 }\n";
+ * const result = await encryptSecret("db.yaml", { data: secret, age: [key.recipient] });
+ * assert.equal(result.written, undefined);
+ * assert.equal(result.rule.valuesFrom, "kubernetes-secret");
+ * assert.match(result.content, /name: db/);
+ * assert.doesNotMatch(result.content, /hunter2/);
  * ```
  */
-export async function encryptSecret(path: string, options: EncryptOptions = {}): Promise<string> {
+export async function encryptSecret(
+  path: string,
+  options: EncryptOptions = {},
+): Promise<EncryptResult> {
   const inFormat = fmt(path, options.format);
   const outFormat = fmt(path, options.outputFormat ?? inFormat);
   const keys = await resolveKeys(path, options);
   const plain = await readInput(path, options.data);
   const branches = storeFor(inFormat, storeOptions(inFormat, keys.config)).loadPlain(plain, path);
+  const { rules, rule } = chooseRules(keys, branches);
   const out = await encryptDocument(
     storeFor(outFormat, storeOptions(outFormat, keys.config)),
     branches,
     {
       keyGroups: keys.keyGroups,
       shamirThreshold: keys.shamirThreshold,
-      rules: keys.rules,
+      rules,
       services: keyServices(options),
       path,
     },
@@ -221,7 +371,7 @@ export async function encryptSecret(path: string, options: EncryptOptions = {}):
   const target = options.output ??
     ((options.inPlace ?? options.data === undefined) ? path : undefined);
   if (target) await writeFileAtomic(target, out);
-  return dec.decode(out);
+  return { content: dec.decode(out), written: target, rule };
 }
 
 /** Options of {@linkcode decryptSecret}. */

@@ -24,10 +24,11 @@ export async function encryptManifestText(
   text: string,
   options: EncryptManifestOptions,
 ): Promise<string> {
-  return await encryptSecret(options.file, {
+  const result = await encryptSecret(options.file, {
     data: text,
     format: "yaml",
     inPlace: false,
     ...(options.age.length ? { age: [...options.age], encryptedRegex: "^(data|stringData)$" } : {}),
   });
+  return result.content;
 }

@@ -62,7 +62,7 @@ Deno.test("npm:sops-age (independent implementation) decrypts YAML and JSON that
   );
   await Deno.writeTextFile(`${dir}/s.json`, '{"user": "app", "n": 1.5, "ok": true}');
   for (const f of ["s.yaml", "s.json"]) {
-    const text = await encryptSecret(`${dir}/${f}`, { age: [key.recipient] });
+    const { content: text } = await encryptSecret(`${dir}/${f}`, { age: [key.recipient] });
     const out = await decryptSops(text, {
       secretKey: key.identity,
       fileType: f.endsWith("json") ? "json" : "yaml",
