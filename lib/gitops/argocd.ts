@@ -14,13 +14,12 @@
  * @module
  */
 
-import type { ResolvedConfig } from "../config/mod.ts";
 import type { Component } from "../components/types.ts";
 import { defineHelmComponent } from "../components/define.ts";
 import type { Helm } from "../helm/mod.ts";
 import { applyManifests, type Kube, type KubeObject, waitForReady } from "../kube/mod.ts";
 import { type Reporter, silentReporter } from "../ui/mod.ts";
-import type { ClusterLike } from "./_target.ts";
+import { type ClusterLike, toConfig } from "./_target.ts";
 import { bootstrapEngine } from "./_bootstrap.ts";
 import { findAgeKeys, type SopsKeyOptions } from "./_sops.ts";
 import { GITOPS_CHARTS } from "./charts.ts";
@@ -109,7 +108,7 @@ export function argoCdManifests(source: ArgoSourceOptions, ageKeys?: string): Ku
  * The part of the Argo CD bootstrap after the chart: waits for `argocd-server` and
  * `argocd-repo-server`, then applies the repository Secret and the Application.
  *
- * @param config The resolved config.
+ * @param cluster The resolved config, or a cluster (the handle `createCluster` returns).
  * @param kube The connection.
  * @param options Source, SOPS keys, timeout, reporter.
  * @returns What was configured.
@@ -123,10 +122,11 @@ export function argoCdManifests(source: ArgoSourceOptions, ageKeys?: string): Ku
  * ```
  */
 export async function configureArgoCD(
-  config: ResolvedConfig,
+  cluster: ClusterLike,
   kube: Kube,
   options: Omit<BootstrapArgoCDOptions, "kube" | "helm" | "chartVersion"> = {},
 ): Promise<BootstrapResult> {
+  const config = toConfig(cluster);
   const reporter = options.reporter ?? silentReporter;
   const given = options.source;
   const source = given === undefined

@@ -13,7 +13,7 @@ import { applyManifests, type Kube, type ObjectRef, waitForReady } from "../kube
 import { ArtifactNotFoundError, RegistryUnreachableError } from "../registry/oci/errors.ts";
 import { resolveArtifact } from "../registry/oci/pull.ts";
 import { type Reporter, silentReporter } from "../ui/mod.ts";
-import type { ClusterLike } from "./_target.ts";
+import { type ClusterLike, toConfig } from "./_target.ts";
 import { bootstrapEngine } from "./_bootstrap.ts";
 import { findAgeKeys, type SopsKeyOptions } from "./_sops.ts";
 import { GITOPS_CHARTS } from "./charts.ts";
@@ -97,7 +97,7 @@ async function pushedYet(config: ResolvedConfig): Promise<boolean | undefined> {
  * FluxInstance and waits for it to be Ready (or, when nothing has been pushed yet, for the
  * Flux controllers). Used by {@linkcode bootstrapFlux} and by the `flux-operator` component.
  *
- * @param config The resolved config.
+ * @param cluster The resolved config, or a cluster (the handle `createCluster` returns).
  * @param kube The connection.
  * @param options Source, SOPS keys, timeout, reporter.
  * @returns What was configured.
@@ -112,10 +112,11 @@ async function pushedYet(config: ResolvedConfig): Promise<boolean | undefined> {
  * ```
  */
 export async function configureFlux(
-  config: ResolvedConfig,
+  cluster: ClusterLike,
   kube: Kube,
   options: Omit<BootstrapFluxOptions, "kube" | "helm" | "chartVersion"> = {},
 ): Promise<BootstrapResult> {
+  const config = toConfig(cluster);
   const reporter = options.reporter ?? silentReporter;
   const started = performance.now();
   const budget = () =>

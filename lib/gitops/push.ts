@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ResolvedConfig } from "../config/mod.ts";
+import { type ClusterLike, toConfig } from "./_target.ts";
 import { pushArtifact, type PushArtifactOptions, type PushResult } from "../registry/oci/push.ts";
 import { gitOpsSource } from "./source.ts";
 
@@ -23,7 +23,7 @@ export interface PushSourceOptions extends Omit<PushArtifactOptions, "flavor"> {
  * Packages the cluster's source directory and pushes it to the local registry under the
  * tag the engine follows (Argo CD layout when the engine is ArgoCD, Flux layout otherwise).
  *
- * @param config The resolved config.
+ * @param cluster The resolved config, or a cluster (the handle `createCluster` returns).
  * @param options Directory, reference, annotations, reporter.
  * @returns The tag and digest (give the digest to `reconcile` to wait for exactly it).
  * @throws {ArtifactSourceError} The directory is missing or empty.
@@ -38,9 +38,10 @@ export interface PushSourceOptions extends Omit<PushArtifactOptions, "flavor"> {
  * ```
  */
 export async function pushSource(
-  config: ResolvedConfig,
+  cluster: ClusterLike,
   options: PushSourceOptions = {},
 ): Promise<PushResult> {
+  const config = toConfig(cluster);
   const source = gitOpsSource(config);
   const rel = options.dir ?? source.directory;
   const dir = rel.startsWith("/") || !options.baseDir ? rel : `${options.baseDir}/${rel}`;

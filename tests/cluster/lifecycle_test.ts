@@ -19,9 +19,23 @@ import {
   startCluster,
   stopCluster,
 } from "../../lib/cluster/mod.ts";
+import {
+  certManager,
+  installCilium,
+  installComponent,
+  installComponents,
+} from "../../lib/components/mod.ts";
 import type { BosunConfig } from "../../lib/config/mod.ts";
+import {
+  bootstrapArgoCD,
+  bootstrapFlux,
+  configureArgoCD,
+  configureFlux,
+  pushSource,
+  reconcile,
+} from "../../lib/gitops/mod.ts";
 import { defaultRunner } from "../../lib/exec/mod.ts";
-import { removeKubeconfigContext } from "../../lib/kube/mod.ts";
+import { type Kube, removeKubeconfigContext } from "../../lib/kube/mod.ts";
 import { type FakeWorld, fakeWorld, freePort } from "./_fake.ts";
 
 const noApply = () => Promise.resolve();
@@ -85,6 +99,28 @@ Deno.test("the Cluster handle round-trips: stop, start, describe, plan and delet
     assert.deepEqual(world.snapshot(), before);
     assert.deepEqual(contexts(world.kubeconfig), ["prod"]);
   });
+});
+
+Deno.test("every lifecycle, component and GitOps function takes the handle (checked by the compiler)", () => {
+  // Never called: the test is that this type-checks.
+  const uses = (c: Cluster, kube: Kube): readonly Promise<unknown>[] => [
+    createCluster(c),
+    deleteCluster(c),
+    startCluster(c),
+    stopCluster(c),
+    describeCluster(c),
+    planCluster(c),
+    installComponents(c),
+    installComponent(certManager, c),
+    installCilium(c),
+    bootstrapFlux(c, { source: { localRegistry: true, path: "k8s" } }),
+    bootstrapArgoCD(c),
+    configureFlux(c, kube),
+    configureArgoCD(c, kube),
+    pushSource(c),
+    reconcile(c),
+  ];
+  assert.equal(typeof uses, "function");
 });
 
 Deno.test("deleteCluster(await createCluster(…)) works with the short form too", async () => {
