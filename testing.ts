@@ -3,12 +3,21 @@
  * to stand in for tools that cannot run in a test (Docker, kind, k3d), and a
  * reporter that collects events.
  *
+ * A recording runner answers only the calls its handler answers; any other call
+ * throws {@linkcode UnexpectedCallError}, so a test cannot pass while the code
+ * under test runs something nobody expected. Opt in to a default answer with
+ * `{ fallback: {} }`.
+ *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RecordingRunner } from "@bosun/sdk/testing";
- * const runner = new RecordingRunner();
+ * const runner = new RecordingRunner((cmd, args) =>
+ *   cmd === "docker" && args[0] === "ps" ? { stdout: "" } : undefined
+ * );
  * await runner.run("docker", ["ps"]);
- * console.assert(runner.lines[0] === "docker ps");
+ * assert.deepEqual(runner.lines, ["docker ps"]);
+ * await assert.rejects(runner.run("docker", ["rm", "-f", "dev-registry"]), /unexpected call/);
  * ```
  *
  * @module

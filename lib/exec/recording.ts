@@ -31,34 +31,102 @@ export interface FakeResult {
   readonly stderr?: string;
 }
 
-/** Answers a recorded call. */
+/**
+ * Answers a recorded call. Returning `undefined` means "not expected": the runner then
+ * throws {@linkcode UnexpectedCallError}, unless the test opted in to a `fallback`.
+ * Return `{}` to answer success with no output. A handler may also throw
+ * `UnexpectedCallError(cmd, args, reason)` itself to refuse a call and say why; it is
+ * recorded in {@linkcode RecordingRunner.unexpected} like the others.
+ */
 export type FakeHandler = (
   cmd: string,
   args: readonly string[],
 ) => FakeResult | undefined | Promise<FakeResult | undefined>;
 
+/** Options of {@linkcode RecordingRunner}. */
+export interface RecordingRunnerOptions {
+  /**
+   * The answer to a call the handler does not answer. Without it such a call throws
+   * {@linkcode UnexpectedCallError}: a test says which calls it expects. @default undefined
+   */
+  readonly fallback?: FakeResult;
+}
+
 /**
- * Records every call and answers with `handler` (default: success, no output).
+ * A {@linkcode RecordingRunner} was asked to run something its handler does not answer and no
+ * `fallback` was given. Not a {@linkcode CommandError}: code that tolerates a failing command
+ * does not swallow it, and the test fails.
+ */
+export class UnexpectedCallError extends Error {
+  /** The command. */
+  readonly cmd: string;
+  /** Its arguments. */
+  readonly args: readonly string[];
+
+  /**
+   * Builds the error naming the call.
+   *
+   * @param cmd The command.
+   * @param args Its arguments.
+   * @param reason Why the handler refuses it. @default "the handler does not answer it"
+   */
+  constructor(cmd: string, args: readonly string[], reason?: string) {
+    super(
+      `RecordingRunner: unexpected call \`${[cmd, ...args].join(" ")}\`: ${
+        reason ?? "the handler does not answer it"
+      }; answer it in the handler (return {} for success) or pass { fallback: {} }`,
+    );
+    this.name = "UnexpectedCallError";
+    this.cmd = cmd;
+    this.args = args;
+  }
+}
+
+/**
+ * Records every call and answers with `handler`. A call the handler does not answer
+ * (returns `undefined`) throws {@linkcode UnexpectedCallError} and is listed in
+ * {@linkcode RecordingRunner.unexpected}, unless `options.fallback` gives a default.
  * Non-zero answers throw {@linkcode CommandError} like the real runner.
  *
- * @example
+ * @example Answering the calls a test expects
  * ```ts
- * import { RecordingRunner } from "@bosun/sdk/testing";
+ * import assert from "node:assert/strict";
+ * import { RecordingRunner, UnexpectedCallError } from "@bosun/sdk/testing";
  * const runner = new RecordingRunner((cmd, args) =>
  *   cmd === "kind" && args[0] === "get" ? { stdout: "dev\n" } : undefined
  * );
  * const out = await runner.run("kind", ["get", "clusters"]);
- * console.assert(out.stdout === "dev\n" && runner.calls.length === 1);
+ * assert.equal(out.stdout, "dev\n");
+ * await assert.rejects(runner.run("docker", ["rm", "-f", "x"]), UnexpectedCallError);
+ * assert.deepEqual(runner.lines, ["kind get clusters", "docker rm -f x"]);
+ * assert.deepEqual(runner.unexpected.map((c) => c.cmd), ["docker"]);
+ * ```
+ *
+ * @example Opting in to a default answer
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RecordingRunner } from "@bosun/sdk/testing";
+ * const runner = new RecordingRunner(() => undefined, { fallback: {} });
+ * assert.equal((await runner.run("docker", ["ps"])).code, 0);
  * ```
  */
 export class RecordingRunner implements Runner {
-  /** Every call, in order. */
+  /** Every call, in order (unexpected ones included). */
   readonly calls: RecordedCall[] = [];
+  /** The calls the handler did not answer (each also threw, unless a fallback answered it). */
+  readonly unexpected: RecordedCall[] = [];
   readonly #handler: FakeHandler;
+  readonly #fallback: FakeResult | undefined;
 
-  /** Creates a runner answering with `handler`. */
-  constructor(handler: FakeHandler = () => undefined) {
+  /**
+   * Creates a runner answering with `handler`.
+   *
+   * @param handler Answers each call; `undefined` means the call was not expected.
+   * @param options A `fallback` answer for calls the handler does not answer.
+   */
+  constructor(handler: FakeHandler = () => undefined, options: RecordingRunnerOptions = {}) {
     this.#handler = handler;
+    this.#fallback = options.fallback;
   }
 
   /** The calls as shell-like lines (`kind create cluster --name dev`). */
@@ -68,8 +136,9 @@ export class RecordingRunner implements Runner {
 
   /** Records and answers a call; see {@linkcode Runner.run}. */
   async run(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-    this.calls.push({ cmd, args: [...args], options, spawned: false });
-    const answer = (await this.#handler(cmd, args)) ?? {};
+    const call = { cmd, args: [...args], options, spawned: false };
+    this.calls.push(call);
+    const answer = await this.#answer(call);
     const code = answer.code ?? 0;
     const argv = redactArgv([cmd, ...args], options.secrets ?? []);
     const result: RunResult = {
@@ -86,9 +155,47 @@ export class RecordingRunner implements Runner {
     return result;
   }
 
-  /** Records a background process that exits at once with code 0. */
+  /**
+   * Records a background process, answered by the handler like {@linkcode RecordingRunner.run}:
+   * it exits at once with the answer's code.
+   *
+   * @throws {UnexpectedCallError} When the handler does not answer it and there is no fallback
+   *   (from `exited` when the handler answers asynchronously).
+   */
   spawn(cmd: string, args: readonly string[], options: SpawnOptions = {}): SpawnedProcess {
-    this.calls.push({ cmd, args: [...args], options, spawned: true });
-    return { pid: 0, argv: [cmd, ...args], exited: Promise.resolve(0), kill() {} };
+    const call = { cmd, args: [...args], options, spawned: true };
+    this.calls.push(call);
+    const refused = (error: unknown): never => {
+      if (error instanceof UnexpectedCallError) this.unexpected.push(call);
+      throw error;
+    };
+    let answer: ReturnType<FakeHandler>;
+    try {
+      answer = this.#handler(cmd, args);
+    } catch (error) {
+      refused(error);
+    }
+    const exited = answer! instanceof Promise
+      ? answer.then((a) => this.#settle(call, a).code ?? 0, refused)
+      : Promise.resolve(this.#settle(call, answer!).code ?? 0);
+    return { pid: 0, argv: [cmd, ...args], exited, kill() {} };
+  }
+
+  async #answer(call: RecordedCall): Promise<FakeResult> {
+    let answer: FakeResult | undefined;
+    try {
+      answer = await this.#handler(call.cmd, call.args);
+    } catch (error) {
+      if (error instanceof UnexpectedCallError) this.unexpected.push(call);
+      throw error;
+    }
+    return this.#settle(call, answer);
+  }
+
+  #settle(call: RecordedCall, answer: FakeResult | undefined): FakeResult {
+    if (answer !== undefined) return answer;
+    this.unexpected.push(call);
+    if (this.#fallback === undefined) throw new UnexpectedCallError(call.cmd, call.args);
+    return this.#fallback;
   }
 }

@@ -9,7 +9,7 @@ import {
   ToolNotFoundError,
   which,
 } from "../../lib/exec/mod.ts";
-import { RecordingRunner } from "../../testing.ts";
+import { RecordingRunner, UnexpectedCallError } from "../../testing.ts";
 
 Deno.test("run captures output and exit code", async () => {
   const out = await defaultRunner.run("sh", ["-c", "echo out; echo err >&2"]);
@@ -197,12 +197,56 @@ Deno.test("findTool says it cannot read a version instead of calling the tool to
 });
 
 Deno.test("RecordingRunner records calls and fails like the real runner", async () => {
-  const runner = new RecordingRunner((cmd) =>
-    cmd === "docker" ? { code: 1, stderr: "no daemon" } : undefined
+  const runner = new RecordingRunner((cmd, args) =>
+    cmd === "docker" ? { code: 1, stderr: "no daemon" } : args[0] === "get" ? {} : undefined
   );
   await runner.run("kind", ["get", "clusters"]);
   await assert.rejects(() => runner.run("docker", ["ps"]), /no daemon/);
   const soft = await runner.run("docker", ["ps"], { throwOnError: false });
   assert.equal(soft.code, 1);
   assert.deepEqual(runner.lines, ["kind get clusters", "docker ps", "docker ps"]);
+  assert.deepEqual(runner.unexpected, []);
+});
+
+Deno.test("RecordingRunner fails on a call nobody expected, even one run with throwOnError: false", async () => {
+  const runner = new RecordingRunner((cmd) => cmd === "kind" ? {} : undefined);
+  for (const options of [{}, { throwOnError: false }]) {
+    await assert.rejects(
+      () => runner.run("docker", ["rm", "-f", "dev-registry"], options),
+      (e: unknown) =>
+        e instanceof UnexpectedCallError && !(e instanceof CommandError) && e.cmd === "docker" &&
+        e.message.includes("`docker rm -f dev-registry`"),
+    );
+  }
+  assert.throws(() => runner.spawn("sleep", ["1"]), UnexpectedCallError);
+  const bare = new RecordingRunner();
+  await assert.rejects(() => bare.run("kind", ["get", "clusters"]), UnexpectedCallError);
+  assert.deepEqual(
+    [...runner.unexpected, ...bare.unexpected].map((c) => `${c.cmd} ${c.args[0]}`),
+    ["docker rm", "docker rm", "sleep 1", "kind get"],
+  );
+});
+
+Deno.test("RecordingRunner answers unexpected calls with a fallback only when a test opts in", async () => {
+  const runner = new RecordingRunner((cmd) => cmd === "kind" ? { stdout: "dev\n" } : undefined, {
+    fallback: { stdout: "default" },
+  });
+  assert.equal((await runner.run("kind", ["get", "clusters"])).stdout, "dev\n");
+  assert.equal((await runner.run("docker", ["ps"])).stdout, "default");
+  assert.equal(await runner.spawn("sleep", ["1"]).exited, 0);
+  const async = new RecordingRunner(() => Promise.resolve(undefined));
+  await assert.rejects(async.spawn("sleep", ["1"]).exited, UnexpectedCallError);
+  assert.deepEqual(runner.unexpected.map((c) => c.cmd), ["docker", "sleep"]);
+});
+
+Deno.test("a RecordingRunner handler can refuse a call and say why", async () => {
+  const runner = new RecordingRunner((cmd, args) => {
+    if (args.includes("--foo")) throw new UnexpectedCallError(cmd, args, "kind has no --foo");
+    return {};
+  }, { fallback: {} });
+  await assert.rejects(
+    () => runner.run("kind", ["create", "cluster", "--foo"]),
+    /unexpected call `kind create cluster --foo`: kind has no --foo/,
+  );
+  assert.deepEqual(runner.unexpected.map((c) => c.args.at(-1)), ["--foo"]);
 });

@@ -7,7 +7,7 @@ import {
 } from "../../lib/workflows/mod.ts";
 import { requirePeers } from "../harness/peers.ts";
 import { useTestEnv } from "../harness/mod.ts";
-import { fakeTools, type FakeWorld, kubeconfigAs, stubPath } from "./_fake_tools.ts";
+import { fakeTools, fakeWorld, kubeconfigAs, stubPath } from "./_fake_tools.ts";
 
 const peers = await requirePeers("kube-apiserver", "etcd");
 
@@ -28,7 +28,7 @@ Deno.test({
     const stubs = await stubPath(["kind", "docker", "helm"]);
     const dir = await Deno.makeTempDir({ prefix: "bosun-up-" });
     try {
-      const world: FakeWorld = { clusters: new Set(), releases: new Map(), containers: new Set() };
+      const world = fakeWorld();
       const runner = fakeTools(world, () => kubeconfigAs(env.kubeconfig, "kind-dev"));
       const config = {
         metadata: { name: "dev" },
@@ -54,6 +54,12 @@ Deno.test({
       assert.ok(registry >= 0 && mirror >= 0, lines.join("\n"));
       assert.ok(create > registry && create > mirror, "registries before the cluster");
       assert.ok(metrics > create && cert > create, "components after the cluster");
+      const running = (name: string) =>
+        world.docker.containers.find((c) => c.name === name && c.state === "running");
+      for (const name of ["dev-registry", "dev-mirror-docker.io"]) {
+        assert.ok(running(name)?.networks.includes("kind"), `${name} runs on the kind network`);
+      }
+      assert.ok(running("dev-control-plane"), "kind made the node");
 
       assert.equal(summary.cluster, "dev");
       assert.equal(summary.context, "kind-dev");
@@ -111,6 +117,13 @@ Deno.test({
       assert.equal(down.deleted, true);
       assert.ok(runner.lines.some((l) => /kind delete cluster .*--name dev/.test(l)));
       assert.equal((await statusWorkflow(where)).exists, false);
+      assert.deepEqual(world.docker.containers, [], "down removed the node and the registries");
+      assert.deepEqual(
+        world.docker.volumes.map((v) => v.name).sort(),
+        ["dev-mirror-docker.io", "dev-registry"],
+        "down keeps the registry volumes unless asked to delete them",
+      );
+      assert.deepEqual(runner.unexpected, []);
     } finally {
       await stubs.restore();
       await Deno.remove(dir, { recursive: true });
