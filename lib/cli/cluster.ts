@@ -81,8 +81,10 @@ export function registerCluster(program: Command): void {
   );
 
   withOverrides(group.command("create"))
-    .description("Create the cluster with its local registry and mirrors (no-op when it exists)")
-    .option("--fail-if-exists", "fail instead of doing nothing when the cluster exists")
+    .description(
+      "Create the cluster with its local registry and mirrors, or bring an existing one in line",
+    )
+    .option("--fail-if-exists", "fail instead of reusing the cluster when it exists")
     .addHelpText(
       "after",
       "\nExamples:\n  bosun cluster create\n  bosun cluster create --distribution K3d --workers 2 --dry-run",
@@ -105,7 +107,11 @@ export function registerCluster(program: Command): void {
             (cluster.registry
               ? `\n  registry: ${cluster.registry.host} (in cluster: ${cluster.registry.inCluster})`
               : "")
-          : `✓ ${cluster.distribution} cluster "${cluster.name}" already exists; nothing to do`,
+          : cluster.changes.length === 0
+          ? `✓ ${cluster.distribution} cluster "${cluster.name}" already exists; nothing to do`
+          : `✓ ${cluster.distribution} cluster "${cluster.name}" already existed; ${
+            cluster.changes.join("; ")
+          }`,
       );
     });
 

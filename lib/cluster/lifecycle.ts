@@ -84,6 +84,12 @@ export interface Cluster extends ClusterTarget {
   readonly kubeconfig: string;
   /** Whether this call created it (`false`: it existed, and was only brought in line). */
   readonly created: boolean;
+  /**
+   * What `createCluster` did to a cluster that existed (`started dev-registry`, `Start mirror
+   * …`, `merged context kind-dev`); empty when it was already as configured, when this call
+   * created it, and from the other lifecycle functions.
+   */
+  readonly changes: readonly string[];
   /** The local registry, when enabled. */
   readonly registry?: {
     /** From the host: `localhost:<port>`. */
@@ -96,7 +102,11 @@ export interface Cluster extends ClusterTarget {
 }
 
 /** The handle of a config whose kubeconfig and context are pinned ({@linkcode pinKubeTarget}). */
-function handle(config: ResolvedConfig, created: boolean): Cluster {
+function handle(
+  config: ResolvedConfig,
+  created: boolean,
+  changes: readonly string[] = [],
+): Cluster {
   const name = config.metadata.name;
   const local = config.spec.registry.local;
   const target = kubeTargetOf(config);
@@ -106,6 +116,7 @@ function handle(config: ResolvedConfig, created: boolean): Cluster {
     context: target.context,
     kubeconfig: target.kubeconfig,
     created,
+    changes,
     ...(local.enabled
       ? {
         registry: { host: `localhost:${local.hostPort}`, inCluster: inClusterRegistryHost(name) },
@@ -319,7 +330,7 @@ async function applyCluster(
   if (!exists) top.succeed();
   else if (done.length === 0) top.skip("already exists, nothing to do");
   else top.succeed(`already existed; ${done.join("; ")}`);
-  return handle(config, !exists);
+  return handle(config, !exists, exists ? done : []);
 }
 
 async function runWithCleanup(

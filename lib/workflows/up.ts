@@ -118,7 +118,12 @@ export async function upWorkflow(options: UpOptions = {}): Promise<UpSummary> {
         ...(options.stateDir ? { stateDir: options.stateDir } : {}),
         ...(options.applyObjects ? { applyObjects: options.applyObjects } : {}),
       }),
-    (c) => (c.created ? "created" : "existed"),
+    (c) =>
+      c.created
+        ? "created"
+        : c.changes.length === 0
+        ? "existed"
+        : `existed; ${c.changes.join("; ")}`,
   );
 
   const { installComponents } = await import("../components/mod.ts");

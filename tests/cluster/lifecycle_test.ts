@@ -143,6 +143,10 @@ Deno.test("create starts an existing but stopped cluster (registries first), cre
     world.clearCalls();
     const again = await createCluster(config, { applyObjects: noApply });
     assert.equal(again.created, false);
+    assert.deepEqual(again.changes, [
+      "started dev-registry, dev-mirror-docker.io",
+      "started the cluster",
+    ]);
     assert.ok(ours(world).every((c) => c.state === "running"), JSON.stringify(ours(world)));
     const calls = mutations(world);
     assert.ok(calls.every((c) => c.startsWith("docker start")), calls.join("\n"));
@@ -160,6 +164,7 @@ Deno.test("create merges a missing context into an existing cluster's kubeconfig
     world.clearCalls();
     const again = await createCluster(config, { applyObjects: noApply });
     assert.equal(again.created, false);
+    assert.deepEqual(again.changes, ["merged context kind-dev"]);
     assert.deepEqual(contexts(world.kubeconfig), ["kind-dev", "prod"]);
     assert.deepEqual(mutations(world), [], "no container was touched");
   });
@@ -313,7 +318,9 @@ Deno.test("two creates racing on one name: one wins, the loser fails and deletes
       "dev-worker",
     ]);
     world.clearCalls();
-    assert.equal((await createCluster(config, { applyObjects: noApply })).created, false);
+    const third = await createCluster(config, { applyObjects: noApply });
+    assert.equal(third.created, false);
+    assert.deepEqual(third.changes, []);
     assert.deepEqual(mutations(world), []);
   });
 });
