@@ -7,7 +7,7 @@
 
 import type { ComponentOverride, ResolvedConfig } from "../config/mod.ts";
 
-export { contextOf, kubeconfigOf, toConfig } from "../cluster/target.ts";
+export { kubeTargetOf, toConfig } from "../cluster/target.ts";
 
 /** bosun.yaml's override for a component, if any. */
 export function overrideOf(config: ResolvedConfig, name: string): ComponentOverride | undefined {

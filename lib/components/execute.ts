@@ -10,7 +10,7 @@ import type { Runner } from "../exec/mod.ts";
 import { connectHelm, Helm } from "../helm/mod.ts";
 import type { Kube } from "../kube/mod.ts";
 import { formatDuration, type Reporter, silentReporter } from "../ui/mod.ts";
-import { contextOf, kubeconfigOf, toConfig } from "./_target.ts";
+import { kubeTargetOf, toConfig } from "./_target.ts";
 import { ComponentInstallError } from "./errors.ts";
 import { buildGraph, type ComponentGraph } from "./graph.ts";
 import type {
@@ -28,7 +28,7 @@ export interface InstallComponentOptions {
   readonly reporter?: Reporter | undefined;
   /** Time budget per component, in milliseconds. @default 300000 */
   readonly timeoutMs?: number | undefined;
-  /** Kubeconfig to use instead of the config's. */
+  /** Kubeconfig to use instead of the config's (`~` expanded, made absolute). */
   readonly kubeconfig?: string | undefined;
   /** Context to use instead of the config's. */
   readonly context?: string | undefined;
@@ -77,8 +77,13 @@ export async function executeGraph(
 ): Promise<InstallComponentsResult> {
   const reporter = options.reporter ?? silentReporter;
   const timeoutMs = options.timeoutMs ?? 300_000;
-  const kubeconfig = options.kubeconfig ?? kubeconfigOf(config);
-  const context = options.context ?? contextOf(config);
+  const { kubeconfig, context } = kubeTargetOf(toConfig({
+    name: config.metadata.name,
+    distribution: config.spec.distribution,
+    kubeconfig: options.kubeconfig,
+    context: options.context,
+    config,
+  }));
   const needsHelm = graph.nodes.some((n) => n.source.type === "helm");
   const helm = options.helm ??
     (needsHelm

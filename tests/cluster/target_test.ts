@@ -181,3 +181,26 @@ Deno.test("the handle createCluster returns carries the resolved path, and helm'
     await world.dispose();
   }
 });
+
+Deno.test("a kubeconfig given to the installer is expanded and made absolute before helm sees it", async () => {
+  const home = await Deno.makeTempDir({ prefix: "bosun-home-" });
+  await helmStub(home);
+  const path = Deno.env.get("PATH");
+  Deno.env.set("PATH", `${home}/bin:${path}`);
+  try {
+    await withEnv({ HOME: home, KUBECONFIG: undefined }, async () => {
+      const config = applyDefaults({ metadata: { name: "dev" } });
+      for (
+        const [given, wanted] of [["~/alt", `${home}/alt`], ["rel/kc", `${Deno.cwd()}/rel/kc`]]
+      ) {
+        const runner = fakeHelm();
+        await installComponent(probe, config, { runner, kubeconfig: given, context: "elsewhere" });
+        assert.deepEqual([...new Set(helmKubeconfigs(runner))], [wanted!]);
+        assert.ok(runner.calls.some((c) => c.args.includes("elsewhere")));
+      }
+    });
+  } finally {
+    Deno.env.set("PATH", path ?? "");
+    await Deno.remove(home, { recursive: true });
+  }
+});
