@@ -16,8 +16,9 @@ export async function checkTools(provider: ClusterProvider, runner: Runner): Pro
     ...(t.versionPattern ? { versionPattern: t.versionPattern } : {}),
     runner,
   });
+  // 24.0: `docker network rm --force` (no error for a missing network), which undo relies on.
   await findTool("docker", {
-    minVersion: "20.10.0",
+    minVersion: "24.0.0",
     versionArgs: ["version", "--format", "{{.Client.Version}}"],
     runner,
   });

@@ -106,7 +106,7 @@ export function createSteps(
         ...(plan.networkOptions ?? []),
         plan.network,
       ],
-      ["network", "rm", plan.network],
+      ["network", "rm", "--force", plan.network],
     ));
   }
   const network = early ? plan.network : undefined;
