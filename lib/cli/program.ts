@@ -18,9 +18,10 @@ export const VERSION: string = denoJson.version;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createProgram } from "./program.ts";
  * const program = createProgram();
- * console.assert(program.commands.some((c) => c.name() === "config"));
+ * assert.ok(program.commands.some((c) => c.name() === "config"));
  * ```
  */
 export function createProgram(): Command {

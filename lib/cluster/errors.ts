@@ -23,9 +23,10 @@ export interface ClusterErrorInit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ClusterError } from "@bosun/sdk";
  * const err = new ClusterError({ operation: "start", cluster: "dev", reason: "it does not exist" });
- * console.assert(err.message === 'Cannot start cluster "dev": it does not exist');
+ * assert.equal(err.message, 'Cannot start cluster "dev": it does not exist');
  * ```
  */
 export class ClusterError extends Error {
@@ -65,9 +66,10 @@ export class ClusterExistsError extends ClusterError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ClusterInputError } from "@bosun/sdk";
  * const err = new ClusterInputError({ operation: "create", cluster: "dev", field: "spec.registry.local.hostPort", value: 5050, reason: "port 5050 is already in use on 127.0.0.1" });
- * console.assert(err.message.includes("spec.registry.local.hostPort"));
+ * assert.ok(err.message.includes("spec.registry.local.hostPort"));
  * ```
  */
 export class ClusterInputError extends TypeError {

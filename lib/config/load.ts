@@ -66,9 +66,10 @@ export interface LoadedConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defineConfig } from "@bosun/sdk";
  * const config = defineConfig({ metadata: { name: "dev" }, spec: { distribution: "K3d" } });
- * console.assert(config.spec?.distribution === "K3d");
+ * assert.ok(config.spec?.distribution === "K3d");
  * ```
  */
 export function defineConfig(config: BosunConfig): BosunConfig {
@@ -83,9 +84,11 @@ export function defineConfig(config: BosunConfig): BosunConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults } from "@bosun/sdk";
  * const config = applyDefaults({ spec: { cni: "Cilium" } });
- * console.assert(config.metadata.name === "bosun" && config.spec.registry.local.hostPort === 5050);
+ * assert.equal(config.metadata.name, "bosun");
+ * assert.equal(config.spec.registry.local.hostPort, 5050);
  * ```
  */
 export function applyDefaults(config: BosunConfig = {}): ResolvedConfig {
@@ -100,9 +103,10 @@ export function applyDefaults(config: BosunConfig = {}): ResolvedConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateConfig } from "@bosun/sdk";
  * const [problem] = validateConfig({ spec: { distribution: "Kinde" } });
- * console.assert(problem?.path === "spec.distribution" && problem.suggestion === "Kind");
+ * assert.ok(problem?.path === "spec.distribution" && problem.suggestion === "Kind");
  * ```
  */
 export function validateConfig(config: unknown): ConfigProblem[] {
@@ -134,9 +138,10 @@ export function resolveConfig(config: BosunConfig = {}): ResolvedConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseConfig } from "@bosun/sdk";
  * const config = parseConfig("spec:\n  distribution: K3d\n");
- * console.assert(config.spec.distribution === "K3d");
+ * assert.equal(config.spec.distribution, "K3d");
  * ```
  */
 export function parseConfig(text: string, file?: string): ResolvedConfig {
@@ -186,9 +191,10 @@ export async function findConfigFile(dir: string = Deno.cwd()): Promise<string |
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadConfig } from "@bosun/sdk";
  * const { config } = await loadConfig();
- * console.assert(config.kind === "Cluster");
+ * assert.equal(config.kind, "Cluster");
  * ```
  */
 export async function loadConfig(path?: string): Promise<LoadedConfig> {

@@ -209,9 +209,10 @@ export const CONFIG_SCHEMA: ObjectNode = object<ResolvedConfig>("A Bosun cluster
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { configJsonSchema } from "@bosun/sdk";
  * const schema = configJsonSchema();
- * console.assert(schema.$schema === "https://json-schema.org/draft/2020-12/schema");
+ * assert.equal(schema.$schema, "https://json-schema.org/draft/2020-12/schema");
  * ```
  */
 export function configJsonSchema(): Record<string, unknown> {

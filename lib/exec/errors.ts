@@ -31,9 +31,11 @@ export interface CommandErrorInit {
  *
  * @example Inspecting a failure
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CommandError } from "@bosun/sdk";
  * const err = new CommandError({ argv: ["kind", "get", "clusters"], code: 1, stdout: "", stderr: "boom" });
- * console.assert(err.code === 1 && err.message.includes("boom"));
+ * assert.equal(err.code, 1);
+ * assert.ok(err.message.includes("boom"));
  * ```
  */
 export class CommandError extends Error {

@@ -20,8 +20,9 @@ const SECRET_FLAG =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { redact } from "@bosun/sdk";
- * console.assert(redact("login -p hunter2", ["hunter2"]) === "login -p ***");
+ * assert.equal(redact("login -p hunter2", ["hunter2"]), "login -p ***");
  * ```
  */
 export function redact(text: string, secrets: readonly string[] = []): string {

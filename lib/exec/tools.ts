@@ -116,8 +116,9 @@ export async function findTool(name: string, options: FindToolOptions = {}): Pro
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compareVersions } from "@bosun/sdk";
- * console.assert(compareVersions("v1.10.0", "1.9.9") > 0);
+ * assert.ok(compareVersions("v1.10.0", "1.9.9") > 0);
  * ```
  */
 export function compareVersions(a: string, b: string): number {
@@ -157,9 +158,10 @@ export async function which(name: string, searchPath?: string): Promise<string |
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isExecutable } from "@bosun/sdk";
- * console.assert(await isExecutable(Deno.execPath()));
- * console.assert(!(await isExecutable("/")));
+ * assert.ok(await isExecutable(Deno.execPath()));
+ * assert.ok(!(await isExecutable("/")));
  * ```
  */
 export async function isExecutable(path: string): Promise<boolean> {

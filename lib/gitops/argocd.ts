@@ -67,8 +67,9 @@ export interface BootstrapArgoCDOptions extends SopsKeyOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { argoCdValues } from "@bosun/sdk";
- * console.assert(argoCdValues().fullnameOverride === "argocd");
+ * assert.equal(argoCdValues().fullnameOverride, "argocd");
  * ```
  */
 export function argoCdValues(): Record<string, unknown> {
@@ -85,9 +86,10 @@ export function argoCdValues(): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { argoCdManifests } from "@bosun/sdk";
  * const objs = argoCdManifests({ url: "oci://dev-registry:5000/k8s", targetRevision: "latest", insecure: true });
- * console.assert(objs.length === 2);
+ * assert.equal(objs.length, 2);
  * ```
  */
 export function argoCdManifests(source: ArgoSourceOptions, ageKeys?: string): KubeObject[] {
@@ -200,8 +202,9 @@ export async function bootstrapArgoCD(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, argoCdComponent } from "@bosun/sdk";
- * console.assert(argoCdComponent.enabled(applyDefaults({ spec: { gitops: { engine: "ArgoCD" } } })));
+ * assert.ok(argoCdComponent.enabled(applyDefaults({ spec: { gitops: { engine: "ArgoCD" } } })));
  * ```
  */
 export const argoCdComponent: Component = defineHelmComponent({

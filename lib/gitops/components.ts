@@ -14,9 +14,10 @@ import { fluxComponent } from "./flux.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, GITOPS_COMPONENTS } from "@bosun/sdk";
  * const config = applyDefaults({ spec: { gitops: { engine: "Flux" } } });
- * console.assert(GITOPS_COMPONENTS.filter((c) => c.enabled(config)).length === 1);
+ * assert.equal(GITOPS_COMPONENTS.filter((c) => c.enabled(config)).length, 1);
  * ```
  */
 export const GITOPS_COMPONENTS: readonly Component[] = [fluxComponent, argoCdComponent];

@@ -12,9 +12,10 @@ export type EngineName = "Flux" | "ArgoCD";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GitOpsEngineNotInstalledError } from "@bosun/sdk";
  * const e = new GitOpsEngineNotInstalledError("dev", "Flux", "OCIRepository flux-system/flux-system does not exist");
- * console.assert(e.engine === "Flux");
+ * assert.equal(e.engine, "Flux");
  * ```
  */
 export class GitOpsEngineNotInstalledError extends Error {
@@ -68,10 +69,11 @@ export interface ReconcileErrorInit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ReconcileError } from "@bosun/sdk";
  * const e = new ReconcileError({ cluster: "dev", engine: "Flux", object: "Kustomization flux-system/flux-system",
  *   expectedRevision: "latest@sha256:ab", reason: "ReconciliationFailed", controllerMessage: "boom", timedOut: false });
- * console.assert(e.message.includes("boom"));
+ * assert.ok(e.message.includes("boom"));
  * ```
  */
 export class ReconcileError extends Error {
@@ -130,8 +132,9 @@ export class ReconcileError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GitOpsConfigError } from "@bosun/sdk";
- * console.assert(new GitOpsConfigError("dev", "x").cluster === "dev");
+ * assert.equal(new GitOpsConfigError("dev", "x").cluster, "dev");
  * ```
  */
 export class GitOpsConfigError extends TypeError {

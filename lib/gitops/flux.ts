@@ -225,9 +225,11 @@ export async function bootstrapFlux(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, fluxComponent } from "@bosun/sdk";
  * const config = applyDefaults({ spec: { gitops: { engine: "Flux" } } });
- * console.assert(fluxComponent.enabled(config) && fluxComponent.phase === "gitops");
+ * assert.ok(fluxComponent.enabled(config));
+ * assert.equal(fluxComponent.phase, "gitops");
  * ```
  */
 export const fluxComponent: Component = defineHelmComponent({

@@ -85,9 +85,10 @@ function jsonPatch(ops: readonly Record<string, unknown>[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fluxInstanceManifest } from "@bosun/sdk";
  * const fi = fluxInstanceManifest({ source: { kind: "OCIRepository", url: "oci://dev-registry:5000/k8s", ref: "latest", insecure: true } });
- * console.assert((fi.spec as { sync: { kind: string } }).sync.kind === "OCIRepository");
+ * assert.equal((fi.spec as { sync: { kind: string } }).sync.kind, "OCIRepository");
  * ```
  */
 export function fluxInstanceManifest(options: FluxInstanceOptions): KubeObject {
@@ -142,9 +143,11 @@ export function fluxInstanceManifest(options: FluxInstanceOptions): KubeObject {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fluxSyncManifests } from "@bosun/sdk";
  * const [src, ks] = fluxSyncManifests({ source: { kind: "OCIRepository", url: "oci://dev-registry:5000/k8s", ref: "latest" }, sops: true });
- * console.assert(src!.kind === "OCIRepository" && ks!.kind === "Kustomization");
+ * assert.equal(src!.kind, "OCIRepository");
+ * assert.equal(ks!.kind, "Kustomization");
  * ```
  */
 export function fluxSyncManifests(options: FluxInstanceOptions): KubeObject[] {
@@ -201,9 +204,10 @@ export function fluxSyncManifests(options: FluxInstanceOptions): KubeObject[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sopsAgeSecretManifest } from "@bosun/sdk";
  * const s = sopsAgeSecretManifest("AGE-SECRET-KEY-1XYZ\n");
- * console.assert(s.metadata.name === "sops-age");
+ * assert.equal(s.metadata.name, "sops-age");
  * ```
  */
 export function sopsAgeSecretManifest(ageKeys: string): KubeObject {
@@ -239,9 +243,10 @@ export interface ArgoSourceOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { argoRepositorySecretManifest } from "@bosun/sdk";
  * const s = argoRepositorySecretManifest({ url: "oci://dev-registry:5000/k8s", targetRevision: "latest", insecure: true });
- * console.assert(s.metadata.labels?.["argocd.argoproj.io/secret-type"] === "repository");
+ * assert.ok(s.metadata.labels?.["argocd.argoproj.io/secret-type"] === "repository");
  * ```
  */
 export function argoRepositorySecretManifest(options: ArgoSourceOptions): KubeObject {
@@ -272,9 +277,10 @@ export function argoRepositorySecretManifest(options: ArgoSourceOptions): KubeOb
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { argoApplicationManifest } from "@bosun/sdk";
  * const app = argoApplicationManifest({ url: "oci://dev-registry:5000/k8s", targetRevision: "latest" });
- * console.assert((app.spec as { source: { path: string } }).source.path === ".");
+ * assert.equal((app.spec as { source: { path: string } }).source.path, ".");
  * ```
  */
 export function argoApplicationManifest(options: ArgoSourceOptions): KubeObject {

@@ -5,10 +5,11 @@
  *
  * @example Generate the FluxInstance for a cluster
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, fluxInstanceManifest, gitOpsSource } from "@bosun/sdk";
  * const src = gitOpsSource(applyDefaults({ metadata: { name: "dev" } }));
  * const fi = fluxInstanceManifest({ source: { kind: "OCIRepository", url: src.url, ref: src.tag, insecure: true } });
- * console.assert(fi.metadata.name === "flux");
+ * assert.equal(fi.metadata.name, "flux");
  * ```
  *
  * @module

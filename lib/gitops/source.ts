@@ -33,8 +33,9 @@ export interface GitOpsSource {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sourceRepository } from "@bosun/sdk";
- * console.assert(sourceRepository("./K8s Manifests/") === "k8s-manifests");
+ * assert.equal(sourceRepository("./K8s Manifests/"), "k8s-manifests");
  * ```
  */
 export function sourceRepository(directory: string): string {
@@ -58,9 +59,11 @@ export function sourceRepository(directory: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, gitOpsSource } from "@bosun/sdk";
  * const src = gitOpsSource(applyDefaults({ metadata: { name: "dev" } }));
- * console.assert(src.url === "oci://dev-registry:5000/k8s" && src.pushRef === "localhost:5050/k8s:latest");
+ * assert.equal(src.url, "oci://dev-registry:5000/k8s");
+ * assert.equal(src.pushRef, "localhost:5050/k8s:latest");
  * ```
  */
 export function gitOpsSource(config: ResolvedConfig): GitOpsSource {

@@ -37,9 +37,11 @@ export type ChartRef = RepoChart | OciChart | LocalChart;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chartArgs } from "@bosun/sdk";
  * const { chart, flags } = chartArgs({ repo: "https://helm.cilium.io", chart: "cilium" }, "1.19.1");
- * console.assert(chart === "cilium" && flags.join(" ") === "--repo https://helm.cilium.io --version 1.19.1");
+ * assert.equal(chart, "cilium");
+ * assert.equal(flags.join(" "), "--repo https://helm.cilium.io --version 1.19.1");
  * ```
  */
 export function chartArgs(
@@ -67,8 +69,9 @@ export function chartArgs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeChart } from "@bosun/sdk";
- * console.assert(describeChart({ oci: "oci://ghcr.io/x/y" }, "1.0.0") === "oci://ghcr.io/x/y@1.0.0");
+ * assert.equal(describeChart({ oci: "oci://ghcr.io/x/y" }, "1.0.0"), "oci://ghcr.io/x/y@1.0.0");
  * ```
  */
 export function describeChart(chart: ChartRef, version?: string): string {

@@ -29,12 +29,13 @@ export interface HelmErrorInit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { HelmError } from "@bosun/sdk";
  * const err = new HelmError({
  *   operation: "install", release: "web", namespace: "apps", chart: "./chart",
  *   helmMessage: "INSTALLATION FAILED: boom", timedOut: false,
  * });
- * console.assert(err.message === 'Cannot install release "web" in namespace "apps" (chart ./chart): INSTALLATION FAILED: boom');
+ * assert.equal(err.message, 'Cannot install release "web" in namespace "apps" (chart ./chart): INSTALLATION FAILED: boom');
  * ```
  */
 export class HelmError extends Error {
@@ -83,8 +84,9 @@ export class HelmError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { helmMessage } from "@bosun/sdk";
- * console.assert(helmMessage("WARNING: x\nError: release: not found\n") === "release: not found");
+ * assert.equal(helmMessage("WARNING: x\nError: release: not found\n"), "release: not found");
  * ```
  */
 export function helmMessage(stderr: string): string {

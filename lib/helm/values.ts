@@ -22,9 +22,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mergeValues } from "@bosun/sdk";
  * const merged = mergeValues({ a: { b: 1, c: [1] }, d: 1 }, { a: { c: [2] }, d: null });
- * console.assert(JSON.stringify(merged) === '{"a":{"b":1,"c":[2]}}');
+ * assert.equal(JSON.stringify(merged), '{"a":{"b":1,"c":[2]}}');
  * ```
  */
 export function mergeValues(

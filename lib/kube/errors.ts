@@ -17,9 +17,10 @@ export function describeRef(ref: ObjectRef): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { KubeconfigError } from "@bosun/sdk";
  * const err = new KubeconfigError("context \"dev\" not found", { path: "/tmp/config", context: "dev" });
- * console.assert(err.message.includes("/tmp/config"));
+ * assert.ok(err.message.includes("/tmp/config"));
  * ```
  */
 export class KubeconfigError extends Error {
@@ -52,9 +53,10 @@ export class KubeconfigError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { KubeConnectionError } from "@bosun/sdk";
  * const err = new KubeConnectionError({ server: "https://127.0.0.1:6443", context: "dev", problem: "connection refused" });
- * console.assert(err.message.includes("127.0.0.1:6443"));
+ * assert.ok(err.message.includes("127.0.0.1:6443"));
  * ```
  */
 export class KubeConnectionError extends Error {
@@ -129,13 +131,14 @@ export interface KubeApiErrorInit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { KubeApiError } from "@bosun/sdk";
  * const err = new KubeApiError({
  *   verb: "apply", status: 422, reason: "Invalid",
  *   ref: { apiVersion: "v1", kind: "ConfigMap", name: "x", namespace: "default" },
  *   apiMessage: "ConfigMap \"x\" is invalid: data: Invalid value",
  * });
- * console.assert(err.message.startsWith("Cannot apply ConfigMap \"x\""));
+ * assert.ok(err.message.startsWith("Cannot apply ConfigMap \"x\""));
  * ```
  */
 export class KubeApiError extends Error {
@@ -177,9 +180,10 @@ export class KubeApiError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ManifestError } from "@bosun/sdk";
  * const err = new ManifestError("missing kind", { file: "app.yaml", document: 2, line: 14 });
- * console.assert(err.message === "Invalid manifest app.yaml (document 2, line 14): missing kind");
+ * assert.equal(err.message, "Invalid manifest app.yaml (document 2, line 14): missing kind");
  * ```
  */
 export class ManifestError extends Error {
@@ -227,9 +231,11 @@ export class ManifestError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UnknownKindError } from "@bosun/sdk";
  * const err = new UnknownKindError({ apiVersion: "example.com/v1", kind: "Widget", groups: ["apps", "batch"] });
- * console.assert(err.message.includes("example.com/v1") && err.message.includes("apps"));
+ * assert.ok(err.message.includes("example.com/v1"));
+ * assert.ok(err.message.includes("apps"));
  * ```
  */
 export class UnknownKindError extends Error {
@@ -274,12 +280,13 @@ export class UnknownKindError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NotReadyError } from "@bosun/sdk";
  * const err = new NotReadyError({ timeoutMs: 1000, pending: [{
  *   ref: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "default" },
  *   state: "InProgress", reason: "ProgressDeadlineExceeded", message: "0 of 1 replicas available",
  * }] });
- * console.assert(err.message.includes("Deployment \"web\""));
+ * assert.ok(err.message.includes("Deployment \"web\""));
  * ```
  */
 export class NotReadyError extends Error {

@@ -142,10 +142,11 @@ export async function annotate(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getCondition } from "@bosun/sdk";
  * const obj = { apiVersion: "v1", kind: "X", metadata: { name: "x" },
  *   status: { conditions: [{ type: "Ready", status: "True" }] } };
- * console.assert(getCondition(obj, "Ready")?.status === "True");
+ * assert.ok(getCondition(obj, "Ready")?.status === "True");
  * ```
  */
 export function getCondition(object: KubeObject | undefined, type: string): Condition | undefined {

@@ -64,8 +64,9 @@ export interface RemovedEntries {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kubeconfigPaths } from "@bosun/sdk";
- * console.assert(kubeconfigPaths({ kubeconfig: "/a:/b" }).length === 2);
+ * assert.equal(kubeconfigPaths({ kubeconfig: "/a:/b" }).length, 2);
  * ```
  */
 export function kubeconfigPaths(options: KubeconfigPathOptions = {}): string[] {
@@ -106,9 +107,10 @@ export function kubeconfigFile(options: KubeconfigPathOptions = {}): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadKubeconfig } from "@bosun/sdk";
  * const { data } = await loadKubeconfig({ kubeconfig: "/nonexistent/config" });
- * console.assert((data.contexts ?? []).length === 0);
+ * assert.equal((data.contexts ?? []).length, 0);
  * ```
  */
 export async function loadKubeconfig(
@@ -131,6 +133,7 @@ export async function loadKubeconfig(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mergeKubeconfig } from "@bosun/sdk";
  * const dir = await Deno.makeTempDir();
  * await mergeKubeconfig({
@@ -138,7 +141,7 @@ export async function loadKubeconfig(
  *   users: [{ name: "dev", user: { token: "t" } }],
  *   contexts: [{ name: "dev", context: { cluster: "dev", user: "dev" } }],
  * }, { kubeconfig: `${dir}/config`, setCurrentContext: true });
- * console.assert((await Deno.readTextFile(`${dir}/config`)).includes("current-context: dev"));
+ * assert.ok((await Deno.readTextFile(`${dir}/config`)).includes("current-context: dev"));
  * ```
  */
 export async function mergeKubeconfig(
@@ -160,10 +163,11 @@ export async function mergeKubeconfig(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { removeKubeconfigContext } from "@bosun/sdk";
  * const dir = await Deno.makeTempDir();
  * const removed = await removeKubeconfigContext("dev", { kubeconfig: `${dir}/config` });
- * console.assert(removed.context === undefined);
+ * assert.equal(removed.context, undefined);
  * ```
  */
 export async function removeKubeconfigContext(

@@ -4,6 +4,7 @@
  *
  * @example Merge a context into a kubeconfig file
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mergeKubeconfig, loadKubeconfig } from "@bosun/sdk";
  * const dir = await Deno.makeTempDir();
  * await mergeKubeconfig({
@@ -12,7 +13,7 @@
  *   contexts: [{ name: "dev", context: { cluster: "dev", user: "dev" } }],
  * }, { kubeconfig: `${dir}/config` });
  * const { data } = await loadKubeconfig({ kubeconfig: `${dir}/config` });
- * console.assert(data.contexts?.[0]?.name === "dev");
+ * assert.ok(data.contexts?.[0]?.name === "dev");
  * ```
  *
  * @module

@@ -23,10 +23,11 @@ type Rec = Record<string, unknown>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { computeStatus } from "@bosun/sdk";
  * const s = computeStatus({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "d" },
  *   status: { conditions: [{ type: "Complete", status: "True" }] } });
- * console.assert(s.state === "Current");
+ * assert.equal(s.state, "Current");
  * ```
  */
 export function computeStatus(object: KubeObject | undefined, ref?: ObjectRef): ObjectStatus {
@@ -44,8 +45,9 @@ export function computeStatus(object: KubeObject | undefined, ref?: ObjectRef): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { refOf } from "@bosun/sdk";
- * console.assert(refOf({ apiVersion: "v1", kind: "Namespace", metadata: { name: "a" } }).name === "a");
+ * assert.equal(refOf({ apiVersion: "v1", kind: "Namespace", metadata: { name: "a" } }).name, "a");
  * ```
  */
 export function refOf(object: KubeObject): ObjectRef {

@@ -46,9 +46,10 @@ export interface LocalRegistryHostingV1 {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { localRegistryHostingConfigMap } from "@bosun/sdk";
  * const cm = localRegistryHostingConfigMap("dev", 5050);
- * console.assert(cm.data["localRegistryHosting.v1"]!.includes('host: localhost:5050'));
+ * assert.ok(cm.data["localRegistryHosting.v1"]!.includes('host: localhost:5050'));
  * ```
  */
 export function localRegistryHostingConfigMap(cluster: string, hostPort: number): ConfigMapObject {

@@ -108,9 +108,11 @@ export async function observeRegistries(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, NOTHING_EXISTS, planRegistries, registryCreateActions } from "@bosun/sdk";
  * const actions = registryCreateActions(planRegistries(applyDefaults({ metadata: { name: "dev" } })), NOTHING_EXISTS);
- * console.assert(actions[1]!.args[0] === "run" && actions[1]!.undo!.join(" ") === "rm --force --volumes dev-registry");
+ * assert.equal(actions[1]!.args[0], "run");
+ * assert.equal(actions[1]!.undo!.join(" "), "rm --force --volumes dev-registry");
  * ```
  */
 export function registryCreateActions(

@@ -8,9 +8,10 @@
  *
  * @example Plan a cluster's registries
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, planRegistries } from "@bosun/sdk";
  * const regs = planRegistries(applyDefaults({ metadata: { name: "dev" } }));
- * console.assert(regs[0]!.name === "dev-registry");
+ * assert.equal(regs[0]!.name, "dev-registry");
  * ```
  *
  * @module

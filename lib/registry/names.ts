@@ -24,8 +24,9 @@ export const REGISTRY_PORT = 5000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { registryContainerName } from "@bosun/sdk";
- * console.assert(registryContainerName("dev") === "dev-registry");
+ * assert.equal(registryContainerName("dev"), "dev-registry");
  * ```
  */
 export function registryContainerName(cluster: string): string {
@@ -42,8 +43,9 @@ export function registryContainerName(cluster: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mirrorContainerName } from "@bosun/sdk";
- * console.assert(mirrorContainerName("dev", "docker.io") === "dev-mirror-docker.io");
+ * assert.equal(mirrorContainerName("dev", "docker.io"), "dev-mirror-docker.io");
  * ```
  */
 export function mirrorContainerName(cluster: string, host: string): string {
@@ -58,8 +60,9 @@ export function mirrorContainerName(cluster: string, host: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inClusterRegistryHost } from "@bosun/sdk";
- * console.assert(inClusterRegistryHost("dev") === "dev-registry:5000");
+ * assert.equal(inClusterRegistryHost("dev"), "dev-registry:5000");
  * ```
  */
 export function inClusterRegistryHost(cluster: string): string {

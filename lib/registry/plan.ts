@@ -43,9 +43,10 @@ export interface RegistryContainer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RegistryConfigError } from "@bosun/sdk";
  * const err = new RegistryConfigError({ cluster: "dev", field: 'spec.registry.mirrors["docker.io"]', value: "nope", reason: "is not a URL" });
- * console.assert(err.message.includes('spec.registry.mirrors["docker.io"]'));
+ * assert.ok(err.message.includes('spec.registry.mirrors["docker.io"]'));
  * ```
  */
 export class RegistryConfigError extends TypeError {
@@ -80,13 +81,14 @@ export class RegistryConfigError extends TypeError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, planRegistries } from "@bosun/sdk";
  * const config = applyDefaults({
  *   metadata: { name: "dev" },
  *   spec: { registry: { mirrors: { "docker.io": "https://registry-1.docker.io" } } },
  * });
  * const names = planRegistries(config).map((r) => r.name);
- * console.assert(names.join() === "dev-registry,dev-mirror-docker.io");
+ * assert.equal(names.join(), "dev-registry,dev-mirror-docker.io");
  * ```
  */
 export function planRegistries(config: ResolvedConfig): RegistryContainer[] {
@@ -174,9 +176,10 @@ export function registryLabels(registry: RegistryContainer): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, planRegistries, registryVolumeArgs } from "@bosun/sdk";
  * const [reg] = planRegistries(applyDefaults({ metadata: { name: "dev" } }));
- * console.assert(registryVolumeArgs(reg!).at(-1) === "dev-registry");
+ * assert.equal(registryVolumeArgs(reg!).at(-1), "dev-registry");
  * ```
  */
 export function registryVolumeArgs(registry: RegistryContainer): string[] {
@@ -201,9 +204,10 @@ export function registryVolumeArgs(registry: RegistryContainer): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, planRegistries, registryRunArgs } from "@bosun/sdk";
  * const [reg] = planRegistries(applyDefaults({ metadata: { name: "dev" } }));
- * console.assert(registryRunArgs(reg!).includes("127.0.0.1:5050:5000"));
+ * assert.ok(registryRunArgs(reg!).includes("127.0.0.1:5050:5000"));
  * ```
  */
 export function registryRunArgs(

@@ -32,9 +32,10 @@ export interface RegistryRoute {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, planRegistries, registryRoutes } from "@bosun/sdk";
  * const routes = registryRoutes(planRegistries(applyDefaults({ metadata: { name: "dev" } })));
- * console.assert(routes.map((r) => r.host).join() === "localhost:5050,dev-registry:5000");
+ * assert.equal(routes.map((r) => r.host).join(), "localhost:5050,dev-registry:5000");
  * ```
  */
 export function registryRoutes(registries: readonly RegistryContainer[]): RegistryRoute[] {
@@ -73,10 +74,11 @@ export interface HostsFile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { containerdHostsFiles } from "@bosun/sdk";
  * const [file] = containerdHostsFiles([{ host: "docker.io", endpoints: ["http://m:5000"], fallback: "https://registry-1.docker.io" }]);
- * console.assert(file!.path === "docker.io/hosts.toml");
- * console.assert(file!.content.startsWith('server = "https://registry-1.docker.io"'));
+ * assert.equal(file!.path, "docker.io/hosts.toml");
+ * assert.ok(file!.content.startsWith('server = "https://registry-1.docker.io"'));
  * ```
  */
 export function containerdHostsFiles(routes: readonly RegistryRoute[]): HostsFile[] {
@@ -116,9 +118,10 @@ export interface K3sRegistries {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { k3sRegistries } from "@bosun/sdk";
  * const doc = k3sRegistries([{ host: "docker.io", endpoints: ["http://m:5000"], fallback: "https://registry-1.docker.io" }]);
- * console.assert(doc.mirrors["docker.io"]!.endpoint.length === 2);
+ * assert.equal(doc.mirrors["docker.io"]!.endpoint.length, 2);
  * ```
  */
 export function k3sRegistries(
@@ -164,9 +167,11 @@ export interface TalosRegistryMirrorConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { talosRegistryMirrors } from "@bosun/sdk";
  * const [doc] = talosRegistryMirrors([{ host: "docker.io", endpoints: ["http://m:5000"] }]);
- * console.assert(doc!.kind === "RegistryMirrorConfig" && doc!.name === "docker.io");
+ * assert.equal(doc!.kind, "RegistryMirrorConfig");
+ * assert.equal(doc!.name, "docker.io");
  * ```
  */
 export function talosRegistryMirrors(
@@ -203,9 +208,10 @@ export interface EksaRegistryMirrorConfiguration {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyDefaults, eksaRegistryMirrorConfiguration, planRegistries } from "@bosun/sdk";
  * const regs = planRegistries(applyDefaults({ metadata: { name: "dev" }, spec: { registry: { mirrors: { "public.ecr.aws": "https://public.ecr.aws" } } } }));
- * console.assert(eksaRegistryMirrorConfiguration(regs)?.endpoint === "dev-mirror-public.ecr.aws");
+ * assert.ok(eksaRegistryMirrorConfiguration(regs)?.endpoint === "dev-mirror-public.ecr.aws");
  * ```
  */
 export function eksaRegistryMirrorConfiguration(

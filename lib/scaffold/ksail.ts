@@ -77,11 +77,12 @@ function nameFromNative(distribution: Distribution, text: string | undefined): s
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { convertKsailConfig } from "@bosun/sdk";
  * const { config } = await convertKsailConfig(
  *   "apiVersion: ksail.io/v1alpha1\nkind: Cluster\nspec:\n  cluster:\n    distribution: K3d\n    gitOpsEngine: Flux\n",
  * );
- * console.assert(config.spec?.distribution === "K3d" && config.spec.registry?.local?.enabled === true);
+ * assert.ok(config.spec?.distribution === "K3d" && config.spec.registry?.local?.enabled === true);
  * ```
  */
 export async function convertKsailConfig(

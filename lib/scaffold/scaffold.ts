@@ -89,6 +89,7 @@ export interface ScaffoldResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scaffoldProject } from "@bosun/sdk";
  * const dir = await Deno.makeTempDir();
  * const keys = await Deno.makeTempDir();
@@ -97,7 +98,7 @@ export interface ScaffoldResult {
  *   gitops: "Flux",
  *   ageKeyFile: `${keys}/keys.txt`,
  * });
- * console.assert(result.files.every((f) => f.action === "created"));
+ * assert.ok(result.files.every((f) => f.action === "created"));
  * ```
  */
 export async function scaffoldProject(

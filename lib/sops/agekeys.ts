@@ -36,9 +36,11 @@ export interface GenerateAgeKeyOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateAgeKey } from "@bosun/sdk";
  * const key = await generateAgeKey();
- * console.assert(key.recipient.startsWith("age1") && key.identity.startsWith("AGE-SECRET-KEY-1"));
+ * assert.ok(key.recipient.startsWith("age1"));
+ * assert.ok(key.identity.startsWith("AGE-SECRET-KEY-1"));
  * ```
  */
 export async function generateAgeKey(options: GenerateAgeKeyOptions = {}): Promise<AgeKeyPair> {
@@ -82,12 +84,14 @@ export interface ImportAgeKeyResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateAgeKey, importAgeKey } from "@bosun/sdk";
  * const dir = await Deno.makeTempDir();
  * const key = await generateAgeKey();
  * await importAgeKey(key.fileText, { keysFile: `${dir}/keys.txt` });
  * const again = await importAgeKey(key.identity, { keysFile: `${dir}/keys.txt` });
- * console.assert(again.added.length === 0 && again.alreadyPresent.length === 1);
+ * assert.equal(again.added.length, 0);
+ * assert.equal(again.alreadyPresent.length, 1);
  * ```
  */
 export async function importAgeKey(

@@ -46,11 +46,13 @@ export interface ExplainOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { explainCreationRules } from "@bosun/sdk";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/.sops.yaml`, "creation_rules:\n  - path_regex: ^k8s/.*\\.yaml$\n    age: age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw\n");
  * const e = await explainCreationRules(`${dir}/other/x.yaml`);
- * console.assert(e.matchedRule === undefined && e.misses.length === 1);
+ * assert.equal(e.matchedRule, undefined);
+ * assert.equal(e.misses.length, 1);
  * ```
  */
 export async function explainCreationRules(

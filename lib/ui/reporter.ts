@@ -58,9 +58,10 @@ export const silentReporter: Reporter = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { silentReporter, withStep } from "@bosun/sdk";
  * const n = await withStep(silentReporter, "Counting", () => Promise.resolve(3));
- * console.assert(n === 3);
+ * assert.equal(n, 3);
  * ```
  */
 export async function withStep<T>(

@@ -44,8 +44,10 @@ export const stderrSink: ReporterSink = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatDuration } from "@bosun/sdk";
- * console.assert(formatDuration(4200) === "4.2s" && formatDuration(125000) === "2m05s");
+ * assert.equal(formatDuration(4200), "4.2s");
+ * assert.equal(formatDuration(125000), "2m05s");
  * ```
  */
 export function formatDuration(ms: number): string {
@@ -71,11 +73,12 @@ function errorText(error: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createTerminalReporter } from "@bosun/sdk";
  * let out = "";
  * const reporter = createTerminalReporter({ sink: { write: (t) => void (out += t), isTerminal: false } });
  * reporter.step("Pulling images").succeed();
- * console.assert(out.startsWith("✓ Pulling images"));
+ * assert.ok(out.startsWith("✓ Pulling images"));
  * ```
  */
 export function createTerminalReporter(options: TerminalReporterOptions = {}): Reporter {
@@ -198,10 +201,11 @@ export interface ReporterEvent {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createJsonReporter, type ReporterEvent } from "@bosun/sdk";
  * const events: ReporterEvent[] = [];
  * createJsonReporter((e) => events.push(e)).step("Apply").succeed();
- * console.assert(events.map((e) => e.event).join() === "start,succeed");
+ * assert.equal(events.map((e) => e.event).join(), "start,succeed");
  * ```
  */
 export function createJsonReporter(

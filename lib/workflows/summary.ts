@@ -16,6 +16,7 @@ import type { UpSummary } from "./up.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatUpSummary } from "@bosun/sdk";
  * const text = formatUpSummary({
  *   cluster: "dev", distribution: "Kind", context: "kind-dev", kubeconfig: "/home/me/.kube/config",
@@ -23,7 +24,7 @@ import type { UpSummary } from "./up.ts";
  *   mirrors: {}, components: [], gitops: { engine: "None" },
  *   steps: [{ name: "cluster", status: "ok", durationMs: 41000 }], totalMs: 41000,
  * });
- * console.assert(text.includes("kind-dev"));
+ * assert.ok(text.includes("kind-dev"));
  * ```
  */
 export function formatUpSummary(s: UpSummary): string {

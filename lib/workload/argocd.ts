@@ -41,13 +41,14 @@ export interface ApplicationOptions extends CommonOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applicationManifest } from "@bosun/sdk";
  * const app = applicationManifest("bosun", {
  *   repoURL: "oci://bosun-registry:5000/k8s",
  *   path: ".",
  *   targetRevision: "latest",
  * });
- * console.assert(app.metadata.namespace === "argocd");
+ * assert.equal(app.metadata.namespace, "argocd");
  * ```
  */
 export function applicationManifest(name: string, options: ApplicationOptions): Manifest {

@@ -34,9 +34,10 @@ export interface DeploymentOptions extends CommonOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deploymentManifest } from "@bosun/sdk";
  * const d = deploymentManifest("web", { image: "nginx:1.27", port: 80 });
- * console.assert(d.kind === "Deployment");
+ * assert.equal(d.kind, "Deployment");
  * ```
  */
 export function deploymentManifest(name: string, options: DeploymentOptions): Manifest {
@@ -94,9 +95,10 @@ export interface ServiceOptions extends CommonOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serviceManifest } from "@bosun/sdk";
  * const s = serviceManifest("web", { port: 80, targetPort: 8080 });
- * console.assert(s.kind === "Service");
+ * assert.equal(s.kind, "Service");
  * ```
  */
 export function serviceManifest(name: string, options: ServiceOptions): Manifest {
@@ -134,9 +136,10 @@ export interface ConfigMapOptions extends CommonOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { configMapManifest } from "@bosun/sdk";
  * const cm = configMapManifest("settings", { data: { LOG_LEVEL: "debug" } });
- * console.assert(cm.kind === "ConfigMap");
+ * assert.equal(cm.kind, "ConfigMap");
  * ```
  */
 export function configMapManifest(name: string, options: ConfigMapOptions): Manifest {
@@ -167,9 +170,10 @@ export interface SecretOptions extends CommonOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { secretManifest } from "@bosun/sdk";
  * const s = secretManifest("db", { stringData: { password: "s3cret" } });
- * console.assert(s.type === "Opaque");
+ * assert.equal(s.type, "Opaque");
  * ```
  */
 export function secretManifest(name: string, options: SecretOptions): Manifest {
@@ -208,9 +212,10 @@ export interface IngressOptions extends CommonOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ingressManifest } from "@bosun/sdk";
  * const i = ingressManifest("web", { host: "web.localtest.me", port: 80 });
- * console.assert(i.kind === "Ingress");
+ * assert.equal(i.kind, "Ingress");
  * ```
  */
 export function ingressManifest(name: string, options: IngressOptions): Manifest {
@@ -253,8 +258,9 @@ export type NamespaceOptions = Omit<CommonOptions, "namespace">;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { namespaceManifest } from "@bosun/sdk";
- * console.assert(namespaceManifest("apps").metadata.name === "apps");
+ * assert.equal(namespaceManifest("apps").metadata.name, "apps");
  * ```
  */
 export function namespaceManifest(name: string, options: NamespaceOptions = {}): Manifest {

@@ -40,9 +40,10 @@ export interface OciRepositoryOptions extends FluxOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ociRepositoryManifest } from "@bosun/sdk";
  * const r = ociRepositoryManifest("flux-system", { url: "oci://bosun-registry:5000/k8s", insecure: true });
- * console.assert(r.metadata.namespace === "flux-system");
+ * assert.equal(r.metadata.namespace, "flux-system");
  * ```
  */
 export function ociRepositoryManifest(name: string, options: OciRepositoryOptions): Manifest {
@@ -82,9 +83,10 @@ export interface GitRepositoryOptions extends FluxOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gitRepositoryManifest } from "@bosun/sdk";
  * const g = gitRepositoryManifest("platform", { url: "https://example.com/platform.git" });
- * console.assert(g.kind === "GitRepository");
+ * assert.equal(g.kind, "GitRepository");
  * ```
  */
 export function gitRepositoryManifest(name: string, options: GitRepositoryOptions): Manifest {
@@ -118,9 +120,10 @@ export interface HelmRepositoryOptions extends FluxOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { helmRepositoryManifest } from "@bosun/sdk";
  * const h = helmRepositoryManifest("podinfo", { url: "oci://ghcr.io/stefanprodan/charts" });
- * console.assert((h.spec as { type?: string }).type === "oci");
+ * assert.equal((h.spec as { type?: string }).type, "oci");
  * ```
  */
 export function helmRepositoryManifest(name: string, options: HelmRepositoryOptions): Manifest {
@@ -175,12 +178,13 @@ export interface FluxKustomizationOptions extends FluxOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fluxKustomizationManifest } from "@bosun/sdk";
  * const k = fluxKustomizationManifest("apps", {
  *   sourceRef: { kind: "OCIRepository", name: "flux-system" },
  *   path: "./apps/overlays/local",
  * });
- * console.assert(k.apiVersion === "kustomize.toolkit.fluxcd.io/v1");
+ * assert.equal(k.apiVersion, "kustomize.toolkit.fluxcd.io/v1");
  * ```
  */
 export function fluxKustomizationManifest(
@@ -243,13 +247,14 @@ export interface HelmReleaseOptions extends FluxOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { helmReleaseManifest } from "@bosun/sdk";
  * const r = helmReleaseManifest("podinfo", {
  *   chart: "podinfo",
  *   version: "6.x",
  *   sourceRef: { kind: "HelmRepository", name: "podinfo" },
  * });
- * console.assert(r.kind === "HelmRelease");
+ * assert.equal(r.kind, "HelmRelease");
  * ```
  */
 export function helmReleaseManifest(name: string, options: HelmReleaseOptions): Manifest {

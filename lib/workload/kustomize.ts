@@ -33,9 +33,10 @@ export interface KustomizationOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kustomizationManifest } from "@bosun/sdk";
  * const k = kustomizationManifest({ resources: ["../../base"], namespace: "apps" });
- * console.assert(k.kind === "Kustomization");
+ * assert.equal(k.kind, "Kustomization");
  * ```
  */
 export function kustomizationManifest(options: KustomizationOptions = {}): Manifest {

@@ -4,12 +4,13 @@
  *
  * @example Generate a Deployment and its Service
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deploymentManifest, serviceManifest, toYaml } from "@bosun/sdk";
  * const yaml = toYaml([
  *   deploymentManifest("web", { image: "nginx:1.27", port: 80 }),
  *   serviceManifest("web", { port: 80 }),
  * ]);
- * console.assert(yaml.includes("kind: Service"));
+ * assert.ok(yaml.includes("kind: Service"));
  * ```
  *
  * @module

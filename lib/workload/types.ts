@@ -55,9 +55,10 @@ export const NAME_LABEL = "app.kubernetes.io/name";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { metadataFor } from "@bosun/sdk";
  * const meta = metadataFor("web", { namespace: "apps" });
- * console.assert(meta.namespace === "apps");
+ * assert.equal(meta.namespace, "apps");
  * ```
  */
 export function metadataFor(

@@ -204,12 +204,13 @@ export async function validateManifests(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatProblem } from "@bosun/sdk";
  * const line = formatProblem({
  *   file: "k8s/apps", document: "Deployment/apps/web", field: "spec.replicas",
  *   message: "must be integer", severity: "error",
  * });
- * console.assert(line === "k8s/apps: Deployment/apps/web: spec.replicas: must be integer");
+ * assert.equal(line, "k8s/apps: Deployment/apps/web: spec.replicas: must be integer");
  * ```
  */
 export function formatProblem(problem: ValidationProblem): string {

@@ -15,9 +15,10 @@ import { parseAllDocuments, stringify } from "yaml";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { namespaceManifest, toYaml } from "@bosun/sdk";
  * const text = toYaml([namespaceManifest("a"), namespaceManifest("b")]);
- * console.assert(text.includes("---"));
+ * assert.ok(text.includes("---"));
  * ```
  */
 export function toYaml(objects: unknown | readonly unknown[]): string {
@@ -34,8 +35,9 @@ export function toYaml(objects: unknown | readonly unknown[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseYamlStream } from "@bosun/sdk";
- * console.assert(parseYamlStream("a: 1\n---\nb: 2\n").length === 2);
+ * assert.equal(parseYamlStream("a: 1\n---\nb: 2\n").length, 2);
  * ```
  */
 export function parseYamlStream(text: string): unknown[] {

@@ -56,11 +56,12 @@ function normaliseHost(key: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dockerCredentials } from "@bosun/sdk";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify({ auths: { "r.example": { auth: btoa("u:p") } } }));
  * const creds = await dockerCredentials("r.example", { configPath: `${dir}/config.json` });
- * console.assert(creds?.username === "u" && creds.password === "p");
+ * assert.ok(creds?.username === "u" && creds.password === "p");
  * ```
  */
 export async function dockerCredentials(

@@ -21,9 +21,10 @@ export interface RegistryErrorInit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RegistryError } from "@bosun/sdk";
  * const e = new RegistryError("Cannot push to 127.0.0.1:5050/k8s: denied", { registry: "127.0.0.1:5050", status: 403 });
- * console.assert(e.status === 403);
+ * assert.equal(e.status, 403);
  * ```
  */
 export class RegistryError extends Error {
@@ -58,9 +59,10 @@ export class RegistryError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RegistryUnreachableError } from "@bosun/sdk";
  * const e = new RegistryUnreachableError("127.0.0.1:5050", "connection refused");
- * console.assert(e.message.includes("127.0.0.1:5050"));
+ * assert.ok(e.message.includes("127.0.0.1:5050"));
  * ```
  */
 export class RegistryUnreachableError extends RegistryError {
@@ -85,9 +87,10 @@ export class RegistryUnreachableError extends RegistryError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ArtifactNotFoundError } from "@bosun/sdk";
  * const e = new ArtifactNotFoundError("127.0.0.1:5050", "k8s", "latest");
- * console.assert(e.reference === "latest");
+ * assert.equal(e.reference, "latest");
  * ```
  */
 export class ArtifactNotFoundError extends RegistryError {
@@ -116,9 +119,10 @@ export class ArtifactNotFoundError extends RegistryError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ArtifactSourceError } from "@bosun/sdk";
  * const e = new ArtifactSourceError("k8s", "it is empty");
- * console.assert(e.path === "k8s");
+ * assert.equal(e.path, "k8s");
  * ```
  */
 export class ArtifactSourceError extends Error {
@@ -144,8 +148,9 @@ export class ArtifactSourceError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InvalidReferenceError } from "@bosun/sdk";
- * console.assert(new InvalidReferenceError("x", "no repository").input === "x");
+ * assert.equal(new InvalidReferenceError("x", "no repository").input, "x");
  * ```
  */
 export class InvalidReferenceError extends TypeError {

@@ -33,9 +33,12 @@ const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseReference } from "@bosun/sdk";
  * const ref = parseReference("oci://127.0.0.1:5050/k8s:dev");
- * console.assert(ref.registry === "127.0.0.1:5050" && ref.repository === "k8s" && ref.tag === "dev");
+ * assert.equal(ref.registry, "127.0.0.1:5050");
+ * assert.equal(ref.repository, "k8s");
+ * assert.equal(ref.tag, "dev");
  * ```
  */
 export function parseReference(input: string): OciReference {
@@ -80,8 +83,9 @@ export function parseReference(input: string): OciReference {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatReference } from "@bosun/sdk";
- * console.assert(formatReference({ registry: "r:5000", repository: "k8s", tag: "latest" }) === "r:5000/k8s:latest");
+ * assert.equal(formatReference({ registry: "r:5000", repository: "k8s", tag: "latest" }), "r:5000/k8s:latest");
  * ```
  */
 export function formatReference(ref: OciReference): string {
@@ -98,8 +102,10 @@ export function formatReference(ref: OciReference): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isLoopbackRegistry } from "@bosun/sdk";
- * console.assert(isLoopbackRegistry("127.0.0.1:5050") && !isLoopbackRegistry("ghcr.io"));
+ * assert.ok(isLoopbackRegistry("127.0.0.1:5050"));
+ * assert.ok(!isLoopbackRegistry("ghcr.io"));
  * ```
  */
 export function isLoopbackRegistry(registry: string): boolean {
@@ -119,8 +125,9 @@ export function isLoopbackRegistry(registry: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { repositoryName } from "@bosun/sdk";
- * console.assert(repositoryName("./K8s Manifests/") === "k8s-manifests");
+ * assert.equal(repositoryName("./K8s Manifests/"), "k8s-manifests");
  * ```
  */
 export function repositoryName(name: string): string {
