@@ -23,7 +23,7 @@
  * const flux = await bootstrapFlux(cluster, { source: { localRegistry: true, path: "k8s" } });
  * assert.equal(flux.url, "oci://dev-registry:5000/k8s");
  * const encrypted = await encryptSecret("k8s/secrets/db.yaml", { age: ["age1..."] });
- * assert.match(encrypted, /ENC\[AES256_GCM,/);
+ * assert.match(encrypted.content, /ENC\[AES256_GCM,/);
  * assert.equal((await deleteCluster(cluster)).deleted, true);
  * ```
  *
