@@ -34,8 +34,9 @@ export interface GitOpsSourceOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sourceUrl } from "./gitops.ts";
- * console.assert(sourceUrl({ cluster: "dev" }) === "oci://dev-registry:5000/k8s");
+ * assert.equal(sourceUrl({ cluster: "dev" }), "oci://dev-registry:5000/k8s");
  * ```
  */
 export function sourceUrl(options: GitOpsSourceOptions): string {
@@ -55,8 +56,9 @@ export function sourceUrl(options: GitOpsSourceOptions): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fluxInstanceTemplate } from "./gitops.ts";
- * console.assert(fluxInstanceTemplate({ cluster: "dev" }).metadata.name === "flux");
+ * assert.equal(fluxInstanceTemplate({ cluster: "dev" }).metadata.name, "flux");
  * ```
  */
 export function fluxInstanceTemplate(options: GitOpsSourceOptions): Manifest {
@@ -80,8 +82,9 @@ export function fluxInstanceTemplate(options: GitOpsSourceOptions): Manifest {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fluxLayersTemplate } from "./gitops.ts";
- * console.assert(fluxLayersTemplate().length === 2);
+ * assert.equal(fluxLayersTemplate().length, 2);
  * ```
  */
 export function fluxLayersTemplate(): Manifest[] {
@@ -111,9 +114,11 @@ export function fluxLayersTemplate(): Manifest[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chartReleaseTemplate } from "./gitops.ts";
  * const [repo, release] = chartReleaseTemplate("hello", { cluster: "dev" });
- * console.assert(repo!.kind === "OCIRepository" && release!.kind === "HelmRelease");
+ * assert.equal(repo!.kind, "OCIRepository");
+ * assert.equal(release!.kind, "HelmRelease");
  * ```
  */
 export function chartReleaseTemplate(chart: string, options: GitOpsSourceOptions): Manifest[] {
@@ -146,8 +151,9 @@ export function chartReleaseTemplate(chart: string, options: GitOpsSourceOptions
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { argoRootApplicationTemplate } from "./gitops.ts";
- * console.assert(argoRootApplicationTemplate({ cluster: "dev" }).metadata.name === "bosun");
+ * assert.equal(argoRootApplicationTemplate({ cluster: "dev" }).metadata.name, "bosun");
  * ```
  */
 export function argoRootApplicationTemplate(options: GitOpsSourceOptions): Manifest {
@@ -168,9 +174,10 @@ export function argoRootApplicationTemplate(options: GitOpsSourceOptions): Manif
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { argoChartApplicationTemplate } from "./gitops.ts";
  * const app = argoChartApplicationTemplate("hello", { cluster: "dev", namespace: "apps" });
- * console.assert(app.kind === "Application");
+ * assert.equal(app.kind, "Application");
  * ```
  */
 export function argoChartApplicationTemplate(

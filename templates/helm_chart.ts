@@ -101,9 +101,10 @@ const HELMIGNORE = [".DS_Store", ".git/", "*.swp", "*.bak", "*.tmp", "*.orig", "
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { helmChart } from "./helm_chart.ts";
  * const files = helmChart("charts/hello");
- * console.assert(files.some((f) => f.path === "charts/hello/Chart.yaml"));
+ * assert.ok(files.some((f) => f.path === "charts/hello/Chart.yaml"));
  * ```
  */
 export function helmChart(dir: string, app: AppTemplateOptions = {}): TemplateFile[] {

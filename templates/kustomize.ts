@@ -28,9 +28,10 @@ function kustomizationFile(dir: string, manifest: Manifest): TemplateFile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kustomizeBase } from "./kustomize.ts";
  * const files = kustomizeBase("k8s/apps/base/hello");
- * console.assert(files.some((f) => f.path.endsWith("kustomization.yaml")));
+ * assert.ok(files.some((f) => f.path.endsWith("kustomization.yaml")));
  * ```
  */
 export function kustomizeBase(dir: string, app: AppTemplateOptions = {}): TemplateFile[] {
@@ -72,9 +73,10 @@ export interface OverlayOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kustomizeOverlay } from "./kustomize.ts";
  * const files = kustomizeOverlay("k8s/apps/overlays/local", { resources: ["../../base/hello"] });
- * console.assert(files.length === 1);
+ * assert.equal(files.length, 1);
  * ```
  */
 export function kustomizeOverlay(dir: string, options: OverlayOptions): TemplateFile[] {
@@ -110,8 +112,9 @@ export function kustomizeOverlay(dir: string, options: OverlayOptions): Template
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kustomizationFileTemplate } from "./kustomize.ts";
- * console.assert(kustomizationFileTemplate("k8s", ["a.yaml"]).content.includes("a.yaml"));
+ * assert.ok(kustomizationFileTemplate("k8s", ["a.yaml"]).content.includes("a.yaml"));
  * ```
  */
 export function kustomizationFileTemplate(

@@ -30,9 +30,10 @@ export interface ReadmeOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readmeTemplate } from "./readme.ts";
  * const f = readmeTemplate({ cluster: "dev", distribution: "Kind", gitops: "Flux", sourceDirectory: "k8s", app: "hello" });
- * console.assert(f.content.includes("deno task up"));
+ * assert.ok(f.content.includes("deno task up"));
  * ```
  */
 export function readmeTemplate(o: ReadmeOptions): TemplateFile {

@@ -27,8 +27,9 @@ export interface SopsConfigOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sopsConfigTemplate } from "./repo.ts";
- * console.assert(sopsConfigTemplate({ age: ["age1xyz"] }).content.includes("age1xyz"));
+ * assert.ok(sopsConfigTemplate({ age: ["age1xyz"] }).content.includes("age1xyz"));
  * ```
  */
 export function sopsConfigTemplate(options: SopsConfigOptions): TemplateFile {
@@ -48,8 +49,9 @@ export function sopsConfigTemplate(options: SopsConfigOptions): TemplateFile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gitignoreTemplate } from "./repo.ts";
- * console.assert(gitignoreTemplate().content.includes("*.dec.yaml"));
+ * assert.ok(gitignoreTemplate().content.includes("*.dec.yaml"));
  * ```
  */
 export function gitignoreTemplate(): TemplateFile {
@@ -102,8 +104,9 @@ const CLI_INSTALL: Readonly<Record<string, Record<string, unknown>>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ciWorkflowTemplate } from "./repo.ts";
- * console.assert(ciWorkflowTemplate().content.includes("deno task validate"));
+ * assert.ok(ciWorkflowTemplate().content.includes("deno task validate"));
  * ```
  */
 export function ciWorkflowTemplate(options: CiWorkflowOptions = {}): TemplateFile {
@@ -164,9 +167,10 @@ export interface DenoJsonOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { denoJsonTemplate } from "./repo.ts";
  * const json = JSON.parse(denoJsonTemplate().content);
- * console.assert(json.imports["@bosun/sdk"].startsWith("jsr:"));
+ * assert.ok(json.imports["@bosun/sdk"].startsWith("jsr:"));
  * ```
  */
 export function denoJsonTemplate(options: DenoJsonOptions = {}): TemplateFile {
