@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Runner, RunOptions, RunResult, SpawnedProcess } from "../../lib/exec/mod.ts";
 import { CommandError } from "../../lib/exec/mod.ts";
+import { UnexpectedCallError } from "../../testing.ts";
 import {
   chartArgs,
   describeChart,
@@ -10,12 +11,17 @@ import {
   mergeValues,
 } from "../../lib/helm/mod.ts";
 
-/** A runner that records argv, captures the values file while helm "runs", and replies. */
+/**
+ * A runner that records argv, captures the values file while helm "runs", and replies; a call
+ * the reply does not answer (`undefined`) fails the test.
+ */
 class RecordingRunner implements Runner {
   calls: string[][] = [];
   valuesFiles: { mode: number; text: string }[] = [];
   constructor(
-    readonly reply: (args: readonly string[]) => Partial<RunResult> & { fail?: string | undefined },
+    readonly reply: (
+      args: readonly string[],
+    ) => (Partial<RunResult> & { fail?: string | undefined }) | undefined,
   ) {}
   async run(cmd: string, args: readonly string[], _o?: RunOptions): Promise<RunResult> {
     this.calls.push([cmd, ...args]);
@@ -26,6 +32,7 @@ class RecordingRunner implements Runner {
       this.valuesFiles.push({ mode: st.mode! & 0o777, text: await Deno.readTextFile(path) });
     }
     const r = this.reply(args);
+    if (r === undefined) throw new UnexpectedCallError(cmd, args);
     if (r.fail !== undefined) {
       throw new CommandError({ argv: [cmd, ...args], code: 1, stdout: "", stderr: r.fail });
     }
@@ -88,7 +95,8 @@ Deno.test("upgradeInstall passes values in a private 0600 file, never --set, and
           : "",
       };
     }
-    return { stdout: "" };
+    if (args[0] === "upgrade") return {};
+    return undefined;
   });
   const helm = new Helm({
     path: "/usr/bin/helm",
@@ -229,7 +237,9 @@ Deno.test("rollbackOnFailure maps to --atomic on Helm 3 and --rollback-on-failur
     const runner = new RecordingRunner((args) =>
       args[0] === "history"
         ? { stdout: JSON.stringify([{ revision: 1, status: "deployed", chart: "x-1" }]) }
-        : {}
+        : args[0] === "upgrade"
+        ? {}
+        : undefined
     );
     const helm = new Helm({ path: "helm", version: version!, runner });
     await helm.upgradeInstall("x", { path: "/nonexistent" }, {
