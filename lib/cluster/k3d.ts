@@ -7,7 +7,17 @@
 
 import { parse, stringify } from "yaml";
 import { k3sRegistriesYaml } from "../registry/mod.ts";
-import { BaseProvider, isObj, nativeError, type Obj, parseNative } from "./base.ts";
+import {
+  BaseProvider,
+  isObj,
+  nativeError,
+  type Obj,
+  parseNative,
+  QUERY_TIMEOUT_MS,
+} from "./base.ts";
+
+/** How long `k3d cluster start|stop` may take (it waits for the servers), in milliseconds. */
+const NODES_TIMEOUT_MS = 5 * 60_000;
 import type {
   DistributionCapabilities,
   PlannedFile,
@@ -183,7 +193,9 @@ export class K3dProvider extends BaseProvider {
 
   /** `k3d cluster list --output json`. */
   async list(context: ProviderContext): Promise<string[]> {
-    const out = await context.runner.run("k3d", ["cluster", "list", "--output", "json"]);
+    const out = await context.runner.run("k3d", ["cluster", "list", "--output", "json"], {
+      timeoutMs: QUERY_TIMEOUT_MS,
+    });
     const data: unknown = JSON.parse(out.stdout.trim() || "[]");
     return Array.isArray(data)
       ? (data as K3dClusterJson[]).map((c) => c.name).filter((n): n is string => !!n)
@@ -192,16 +204,18 @@ export class K3dProvider extends BaseProvider {
 
   /** `k3d kubeconfig get <name>`. */
   async kubeconfig(cluster: string, context: ProviderContext): Promise<string> {
-    return (await context.runner.run("k3d", ["kubeconfig", "get", cluster])).stdout;
+    return (await context.runner.run("k3d", ["kubeconfig", "get", cluster], {
+      timeoutMs: QUERY_TIMEOUT_MS,
+    })).stdout;
   }
 
   /** `k3d cluster start <name>`. */
   override async start(cluster: string, context: ProviderContext): Promise<void> {
-    await context.runner.run("k3d", ["cluster", "start", cluster]);
+    await context.runner.run("k3d", ["cluster", "start", cluster], { timeoutMs: NODES_TIMEOUT_MS });
   }
 
   /** `k3d cluster stop <name>`. */
   override async stop(cluster: string, context: ProviderContext): Promise<void> {
-    await context.runner.run("k3d", ["cluster", "stop", cluster]);
+    await context.runner.run("k3d", ["cluster", "stop", cluster], { timeoutMs: NODES_TIMEOUT_MS });
   }
 }

@@ -31,7 +31,7 @@
 import { stringify } from "yaml";
 import { REGISTRY_PORT, type RegistryContainer, talosRegistryMirrors } from "../registry/mod.ts";
 import { Docker } from "../registry/_docker.ts";
-import { bareVersion, BaseProvider, type Obj, parseNative } from "./base.ts";
+import { bareVersion, BaseProvider, type Obj, parseNative, QUERY_TIMEOUT_MS } from "./base.ts";
 import { ClusterInputError } from "./errors.ts";
 import type {
   DistributionCapabilities,
@@ -377,7 +377,7 @@ export class TalosProvider extends BaseProvider {
       talosNetwork(cluster).controlPlane,
       "--force",
       "--merge=false",
-    ]);
+    ], { timeoutMs: QUERY_TIMEOUT_MS });
     try {
       return await Deno.readTextFile(file);
     } finally {

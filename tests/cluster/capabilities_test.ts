@@ -10,8 +10,11 @@ import {
   capabilitiesOf,
   ClusterInputError,
   type ClusterProvider,
+  getProvider,
   type ProviderInput,
 } from "../../lib/cluster/mod.ts";
+import { RecordingRunner } from "../../testing.ts";
+import { silentReporter } from "../../lib/ui/mod.ts";
 import { applyDefaults, type BosunConfig, DISTRIBUTIONS } from "../../lib/config/mod.ts";
 import { planRegistries, registryRoutes } from "../../lib/registry/mod.ts";
 
@@ -124,5 +127,30 @@ Deno.test("registry access: by container name, or by fixed addresses the plan as
     } else {
       assert.equal(plan.registryAddresses, undefined, provider.distribution);
     }
+  }
+});
+
+Deno.test("provider queries and k3d start/stop run with a time limit", async () => {
+  const runner = new RecordingRunner((cmd, args) => {
+    const line = [cmd, ...args].join(" ");
+    if (line === "kind get clusters") return { stdout: "" };
+    if (line.startsWith("kind get kubeconfig")) return { stdout: "apiVersion: v1\n" };
+    if (line.startsWith("k3d cluster list")) return { stdout: "[]" };
+    if (line.startsWith("k3d ")) return {};
+    return undefined;
+  });
+  const ctx = { runner, stateDir: "/tmp/bosun/dev", reporter: silentReporter };
+  const kind = getProvider("Kind");
+  const k3d = getProvider("K3d");
+  await kind.list(ctx);
+  await kind.kubeconfig("dev", ctx);
+  await k3d.list(ctx);
+  await k3d.kubeconfig("dev", ctx);
+  await k3d.start("dev", ctx);
+  await k3d.stop("dev", ctx);
+  assert.equal(runner.calls.length, 6);
+  for (const call of runner.calls) {
+    const limit = (call.options as { timeoutMs?: number }).timeoutMs;
+    assert.ok(typeof limit === "number" && limit > 0, [call.cmd, ...call.args].join(" "));
   }
 });
