@@ -201,33 +201,33 @@ Deno.test("a failed repair undoes only what it made: the existing cluster and co
     const config = configFor(world);
     await createCluster(config, { applyObjects: noApply });
     const s = world.state();
-    s.containers = s.containers.filter((c) => c.name !== "dev-mirror-docker.io");
-    s.failMatch = "network connect kind dev-mirror-docker.io"; // after the mirror was re-created
+    s.containers = s.containers.filter((c) => c.name !== "dev-registry");
     world.setState(s);
     const nodes = ours(world).filter((c) => c.labels["io.x-k8s.kind.cluster"] === "dev");
     world.clearCalls();
-    const error = await createCluster(config, { applyObjects: noApply }).then(
-      () => undefined,
-      (e) => e,
-    );
+    // The registry is re-created, then publishing its ConfigMap fails.
+    const error = await createCluster(config, {
+      applyObjects: () => Promise.reject(new Error("apiserver down")),
+    }).then(() => undefined, (e) => e);
     assert.ok(error instanceof ClusterCreateError, String(error));
     assert.deepEqual(error.cleanupFailures, []);
     const calls = mutations(world);
+    assert.ok(calls.some((c) => /^docker run .*--name dev-registry/.test(c)), calls.join("\n"));
     const undone = calls.filter((c) =>
       /^(docker (rm|volume rm|network (rm|disconnect))|kind delete)/.test(c)
     );
     assert.ok(undone.length > 0, calls.join("\n"));
-    assert.ok(undone.every((c) => c.includes("dev-mirror-docker.io")), undone.join("\n"));
-    assert.ok(
-      !world.state().containers.some((c) => c.name === "dev-mirror-docker.io"),
-      "removed again",
-    );
+    assert.ok(undone.every((c) => c.includes("dev-registry")), undone.join("\n"));
+    assert.ok(!world.state().containers.some((c) => c.name === "dev-registry"), "removed again");
     assert.deepEqual(
       ours(world).filter((c) => c.labels["io.x-k8s.kind.cluster"] === "dev").map((c) => c.name),
       nodes.map((c) => c.name),
       "the cluster's nodes are untouched",
     );
-    assert.ok(world.state().containers.some((c) => c.name === "dev-registry"), "registry kept");
+    assert.ok(
+      world.state().containers.some((c) => c.name === "dev-mirror-docker.io"),
+      "mirror kept",
+    );
     assert.deepEqual(contexts(world.kubeconfig), ["kind-dev", "prod"], "context kept");
   });
 });
