@@ -23,8 +23,12 @@ export const BUILTIN_COMPONENT_NAMES = [
 /** The GitOps engine components (lib/gitops/components.ts). */
 export const GITOPS_COMPONENT_NAMES = ["flux-operator", "argo-cd"] as const;
 
-/** Every component Bosun ships. */
-export const SHIPPED_COMPONENT_NAMES = [
+/**
+ * The components Bosun ships: the component registry's (checked against it at
+ * compile time) and the GitOps engines'. bosun.yaml's `spec.components` takes
+ * their names, and the names of components you add with `defineHelmComponent`.
+ */
+export const COMPONENT_NAMES = [
   ...BUILTIN_COMPONENT_NAMES,
   ...GITOPS_COMPONENT_NAMES,
 ] as const;

@@ -5,7 +5,9 @@
  * @module
  */
 
-import { SHIPPED_COMPONENT_NAMES } from "../components/_names.ts";
+import { COMPONENT_NAMES } from "../components/_names.ts";
+
+export { COMPONENT_NAMES };
 
 /** The `apiVersion` of a Bosun config. */
 export const API_VERSION = "bosun.dev/v1alpha1";
@@ -45,12 +47,6 @@ export const GITOPS_ENGINES = ["None", "Flux", "ArgoCD"] as const;
 /** A GitOps engine choice. */
 export type GitOpsEngine = typeof GITOPS_ENGINES[number];
 
-/**
- * The components Bosun ships: the component registry's (checked against it at
- * compile time) and the GitOps engines'. `spec.components` takes their names,
- * and the names of components you add with `defineHelmComponent`.
- */
-export const COMPONENT_NAMES: typeof SHIPPED_COMPONENT_NAMES = SHIPPED_COMPONENT_NAMES;
 /** The name of a component Bosun ships. */
 export type ComponentName = typeof COMPONENT_NAMES[number];
 
