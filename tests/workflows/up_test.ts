@@ -51,8 +51,9 @@ Deno.test({
       const create = index(/^kind create cluster .*--name dev/);
       const metrics = index(/^helm upgrade --install metrics-server /);
       const cert = index(/^helm upgrade --install cert-manager /);
-      assert.ok(registry >= 0 && mirror >= 0, lines.join("\n"));
-      assert.ok(create > registry && create > mirror, "registries before the cluster");
+      assert.ok(registry >= 0 && mirror >= 0 && create >= 0, lines.join("\n"));
+      // where the registries start relative to the cluster is the provider's choice (Kind: on
+      // the kind network, which kind creates); that they end up on it is checked below
       assert.ok(metrics > create && cert > create, "components after the cluster");
       const running = (name: string) =>
         world.docker.containers.find((c) => c.name === name && c.state === "running");
