@@ -75,6 +75,28 @@ try {
   provision.fail(error);
   if (Deno.env.get("CI") === "true") Deno.exit(1);
 }
+// Docker, kind and the offline images for the real Kind e2e tests (tests/e2e).
+const docker = await import("../tests/harness/docker.ts");
+const engineStep = reporter.step("Docker engine and offline images for the e2e tests");
+let engine: Awaited<ReturnType<typeof docker.provisionDocker>> | undefined;
+try {
+  engine = await docker.provisionDocker({ reporter: engineStep });
+  if (engine.ready) {
+    await docker.reapE2E({ reporter: engineStep });
+    env["BOSUN_E2E"] = "ready";
+    env["PATH"] = [...engine.path, Deno.env.get("PATH") ?? ""].join(":");
+    engineStep.succeed(engine.started ? "dockerd started by this run" : "existing engine");
+  } else {
+    env["BOSUN_E2E"] = `skip: ${engine.reason}`;
+    engineStep.fail(engine.reason ?? "not ready");
+    if (Deno.env.get("CI") === "true") Deno.exit(1);
+    reporter.log("warn", `the e2e tests (tests/e2e) will be skipped: ${engine.reason}`);
+  }
+} catch (error) {
+  engineStep.fail(error);
+  if (Deno.env.get("CI") === "true") Deno.exit(1);
+}
+
 const shared = reporter.step("Starting the shared test environment");
 try {
   const started = await harness.startSharedEnvironment({ reporter: shared });
@@ -94,7 +116,10 @@ const result = await defaultRunner.run(
   deno,
   ["test", "-A", "--doc", `--junit-path=${junit}`, ...targets],
   { inherit: true, throwOnError: false, env: { ...env, BOSUN_TEST_RUN: "1" } },
-).finally(async () => await stopShared?.());
+).finally(async () => {
+  await stopShared?.();
+  await engine?.stop();
+});
 if (result.success) tests.succeed();
 else tests.fail(`deno test failed (exit ${result.code})`);
 failed = failed || !result.success;

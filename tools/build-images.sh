@@ -94,7 +94,9 @@ binary_image() {
   local changes=("ENV PATH=/usr/local/bin:/usr/bin:/bin")
   [ "$entry" = - ] || changes+=("ENTRYPOINT $entry")
   [ "$cmd" = - ] || changes+=("CMD $cmd")
-  if [ "$ref" = registry:3 ]; then changes+=('VOLUME ["/var/lib/registry"]' "EXPOSE 5000"); fi
+  if [ "$ref" = registry:3 ]; then
+    changes+=('VOLUME ["/var/lib/registry"]' "EXPOSE 5000" "ENV OTEL_TRACES_EXPORTER=none")
+  fi
   import_rootfs "$ref" "$hash" "$tarball" "${changes[@]}"
   say "$ref imported ($hash)"
 }

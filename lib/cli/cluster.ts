@@ -212,3 +212,36 @@ export function registerCluster(program: Command): void {
       output(command, info, lines.join("\n"));
     });
 }
+
+/** Registers the `images` command group: `bosun images load <image…>`. */
+export function registerImages(program: Command): void {
+  const group = examples(
+    program.command("images").description("Side-load images from the local Docker engine"),
+    "bosun images load my-app:dev",
+  );
+  group.command("load")
+    .description(
+      "Copy images from the local Docker engine into every node of the cluster (Kind, K3d)",
+    )
+    .argument("<images...>", "image references present in the local Docker engine")
+    .option("-d, --distribution <name>", "overrides spec.distribution")
+    .option("-n, --name <name>", "overrides metadata.name")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  bosun images load my-app:dev\n  bosun images load my-app:dev sidecar:dev --name dev\n\n" +
+        "Talos and EKS Anywhere nodes cannot take local images: push them to the local registry.",
+    )
+    .action(async (images: string[], flags: OverrideFlags, command: Command) => {
+      const { loadImages } = await import("../cluster/mod.ts");
+      const { config, baseDir } = await load(command, flags);
+      const result = await loadImages(config, images, {
+        baseDir,
+        reporter: await reporterFor(command),
+      });
+      output(
+        command,
+        result,
+        `✓ loaded ${result.images.join(", ")} into every node of "${result.cluster}"`,
+      );
+    });
+}

@@ -15,7 +15,7 @@ import { registerWorkflows } from "./workflows.ts";
 import { registerCompletions } from "./completions.ts";
 import { registerKsail } from "./ksail.ts";
 import { registerGitOps } from "./gitops.ts";
-import { registerCluster } from "./cluster.ts";
+import { registerCluster, registerImages } from "./cluster.ts";
 import { registerSecrets } from "./secrets.ts";
 
 /** Adds command groups to the program. */
@@ -25,6 +25,7 @@ export type RegisterCommands = (program: Command) => void;
 export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerConfig,
   registerCluster,
+  registerImages,
   registerComponents,
   registerGen,
   registerInit,

@@ -44,14 +44,16 @@ export function registerWorkflows(program: Command): void {
     });
 
   program.command("down")
-    .description("Delete the cluster, its registry containers and its kubeconfig context")
-    .option("--volumes", "also delete the registry volumes (pushed artifacts, mirror caches)")
-    .addHelpText("after", "\nExample:\n  bosun down --volumes")
-    .action(async (flags: { volumes?: boolean }, command: Command) => {
+    .description(
+      "Delete the cluster, its registry containers and volumes, and its kubeconfig context",
+    )
+    .option("--keep-volumes", "keep the registry volumes (pushed artifacts, mirror caches)")
+    .addHelpText("after", "\nExamples:\n  bosun down\n  bosun down --keep-volumes")
+    .action(async (flags: { keepVolumes?: boolean }, command: Command) => {
       const { downWorkflow } = await import("../workflows/mod.ts");
       const r = await downWorkflow({
         ...configOption(command),
-        deleteVolumes: flags.volumes === true,
+        deleteVolumes: flags.keepVolumes !== true,
         reporter: await reporterFor(command),
       });
       output(

@@ -9,7 +9,7 @@ import type { Distribution } from "../config/mod.ts";
 import { parseAllDocuments } from "yaml";
 import { Docker } from "../registry/_docker.ts";
 import { runPlannedCommand, runSteps } from "./_steps.ts";
-import { ClusterInputError } from "./errors.ts";
+import { ClusterError, ClusterInputError } from "./errors.ts";
 import type {
   ClusterProvider,
   DistributionCapabilities,
@@ -162,6 +162,25 @@ export abstract class BaseProvider implements ClusterProvider {
     for (const command of this.planDelete(cluster, context.stateDir)) {
       await runPlannedCommand(context.runner, command);
     }
+  }
+
+  /**
+   * Refuses: nodes of this distribution cannot take images from the local engine. Kind and K3d
+   * override it.
+   *
+   * @throws {ClusterError} Always, naming the registry route.
+   */
+  loadImages(cluster: string, images: readonly string[], _context: ProviderContext): Promise<void> {
+    return Promise.reject(
+      new ClusterError({
+        operation: "load images into",
+        cluster,
+        reason: `${this.distribution} nodes cannot take images from the local Docker engine; ` +
+          `push them to the local registry instead (docker tag ${images[0] ?? "IMAGE"} ` +
+          `localhost:<spec.registry.local.hostPort>/… && docker push …) and refer to them by ` +
+          `that name`,
+      }),
+    );
   }
 
   /** `docker start` of the node containers that are not running. */

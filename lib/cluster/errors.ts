@@ -5,7 +5,15 @@
  */
 
 /** The lifecycle operations. */
-export type ClusterOperation = "create" | "delete" | "start" | "stop" | "list" | "plan" | "inspect";
+export type ClusterOperation =
+  | "create"
+  | "delete"
+  | "start"
+  | "stop"
+  | "list"
+  | "plan"
+  | "inspect"
+  | "load images into";
 
 /** Fields of a {@linkcode ClusterError}. */
 export interface ClusterErrorInit {

@@ -218,4 +218,15 @@ export class K3dProvider extends BaseProvider {
   override async stop(cluster: string, context: ProviderContext): Promise<void> {
     await context.runner.run("k3d", ["cluster", "stop", cluster], { timeoutMs: NODES_TIMEOUT_MS });
   }
+
+  /** `k3d image import <image…> --cluster <cluster>`: into every node. */
+  override async loadImages(
+    cluster: string,
+    images: readonly string[],
+    context: ProviderContext,
+  ): Promise<void> {
+    await context.runner.run("k3d", ["image", "import", ...images, "--cluster", cluster], {
+      timeoutMs: 600_000,
+    });
+  }
 }

@@ -23,8 +23,10 @@ import {
   KIND_ROLE_LABEL,
   kindLabelConflict,
 } from "./_kind_labels.ts";
+import { runPlannedCommand } from "./_steps.ts";
 import type {
   DistributionCapabilities,
+  PlannedCommand,
   PlannedFile,
   ProviderCommand,
   ProviderContext,
@@ -34,6 +36,32 @@ import type {
 } from "./types.ts";
 
 const CERTS_D = "/etc/containerd/certs.d";
+/** How long create and start wait for every node to be Ready. */
+const NODES_READY_SECONDS = 180;
+
+/**
+ * Waits, inside the first control-plane node, until the API server is ready and every node is
+ * Ready. kind's own `--wait` covers only the control plane; workers join NotReady, and right
+ * after a restart the API server answers 403 until its RBAC bootstrap has run.
+ */
+function nodesReadyCommand(cluster: string): PlannedCommand {
+  const kubectl = "kubectl --kubeconfig=/etc/kubernetes/admin.conf";
+  const t = NODES_READY_SECONDS;
+  return {
+    kind: "command",
+    title: `Wait until every node of ${cluster} is Ready`,
+    cmd: "docker",
+    args: [
+      "exec",
+      `${cluster}-control-plane`,
+      "sh",
+      "-c",
+      `timeout ${t} sh -c 'until ${kubectl} get --raw=/readyz >/dev/null 2>&1; do sleep 1; done' && ` +
+      `${kubectl} wait --for=condition=Ready nodes --all --timeout=${t}s`,
+    ],
+    timeoutMs: (2 * t + 30) * 1000,
+  };
+}
 const CONFIG_PATH_PATCH =
   `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${CERTS_D}"\n`;
 const KUBELET_TLS_PATCH = stringify({ kind: "KubeletConfiguration", serverTLSBootstrap: true });
@@ -242,10 +270,33 @@ export class KindProvider extends BaseProvider {
       `${input.stateDir}/kubeconfig`,
       ...(input.config.spec.cni === "Default" ? ["--wait", "120s"] : []),
     ];
-    return this.createPlan(input, { cmd: "kind", args }, {
+    const plan = this.createPlan(input, { cmd: "kind", args }, {
       network: "kind",
       preCreateNetwork: false,
     });
+    // Without the default CNI no node is Ready until Bosun's CNI component is installed.
+    if (input.config.spec.cni !== "Default") return plan;
+    return { ...plan, create: [...plan.create, nodesReadyCommand(input.config.metadata.name)] };
+  }
+
+  /** `kind load docker-image --name <cluster> <image…>`: into every node. */
+  override async loadImages(
+    cluster: string,
+    images: readonly string[],
+    context: ProviderContext,
+  ): Promise<void> {
+    await context.runner.run("kind", ["load", "docker-image", "--name", cluster, ...images], {
+      timeoutMs: 600_000,
+    });
+  }
+
+  /**
+   * Starts the node containers, control planes first, then waits until the API server is ready
+   * and every node is Ready again.
+   */
+  override async start(cluster: string, context: ProviderContext): Promise<void> {
+    await super.start(cluster, context);
+    await runPlannedCommand(context.runner, nodesReadyCommand(cluster));
   }
 
   /** `kind delete cluster` (it never edits the user's kubeconfig: Bosun removes the context). */

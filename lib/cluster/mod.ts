@@ -34,3 +34,4 @@ export {
 export { EKSA_DEFAULT_KUBERNETES, EksaProvider, renderEksaSpec } from "./eksa.ts";
 export { BaseProvider, type CreatePlanOptions } from "./base.ts";
 export * from "./target.ts";
+export * from "./images.ts";

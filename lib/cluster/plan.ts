@@ -76,9 +76,11 @@ function docker(title: string, args: readonly string[], undo?: readonly string[]
 
 /**
  * The create steps: native files, the pre-created network (K3d, Talos: with
- * the provider's `networkOptions`), registry volumes and containers (at the
- * provider's fixed `registryAddresses` where nodes reach registries by
- * address), the cluster, then attaching registries to the cluster network.
+ * the provider's `networkOptions`), registry volumes and containers on the
+ * cluster network (at the provider's fixed `registryAddresses` where nodes
+ * reach registries by address) — before the cluster where Bosun makes the
+ * network, after it where the distribution's tool does (Kind, EKS Anywhere) —
+ * then attaching registries that already existed to the cluster network.
  * Steps for things that already exist are left out; when the cluster itself
  * exists (`clusterExists`), only the registries it lacks are created and
  * connected.
@@ -109,18 +111,21 @@ export function createSteps(
       ["network", "rm", "--force", plan.network],
     ));
   }
-  const network = early ? plan.network : undefined;
   const addresses = plan.registryAddresses;
-  for (const a of registryCreateActions(registries, observed, network, addresses)) {
-    steps.push(docker(a.title, a.args, a.undo));
-  }
+  // Registries start on the cluster network: before the cluster where Bosun makes that network,
+  // else right after the cluster (whose tool makes it). Never on Docker's default bridge first: a
+  // pull-through mirror whose upstream is reachable only on the cluster network exits at start.
+  const registrySteps = () =>
+    registryCreateActions(registries, observed, plan.network, addresses).map((a) =>
+      docker(a.title, a.args, a.undo)
+    );
+  if (early) steps.push(...registrySteps());
   if (!clusterExists) steps.push(...plan.create);
-  // Registries started on the network are on it; the others are connected once it exists.
+  if (!early) steps.push(...registrySteps());
+  // Registries started here are on the network; existing ones are connected if they are not.
   const joined = new Map(observed.networks);
   for (const reg of registries) {
-    if (network !== undefined && !observed.containers.has(reg.name)) {
-      joined.set(reg.name, [network]);
-    }
+    if (!observed.containers.has(reg.name)) joined.set(reg.name, [plan.network]);
   }
   for (
     const a of registryConnectActions(

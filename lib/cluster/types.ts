@@ -262,4 +262,12 @@ export interface ClusterProvider {
   kubeconfig(cluster: string, context: ProviderContext): Promise<string>;
   /** Docker label filters that select the cluster's node containers. */
   nodeLabels(cluster: string): string[];
+  /**
+   * Copies images from the local Docker engine into every node's container runtime, so pods
+   * can run them without any registry (`kind load docker-image`, `k3d image import`).
+   *
+   * @throws {ClusterError} The distribution cannot side-load images (Talos, EKS Anywhere):
+   * the message says to push them to the local registry instead.
+   */
+  loadImages(cluster: string, images: readonly string[], context: ProviderContext): Promise<void>;
 }

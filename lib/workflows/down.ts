@@ -11,7 +11,10 @@ import type { WorkflowOptions } from "./types.ts";
 
 /** Options for {@linkcode downWorkflow}. */
 export interface DownOptions extends WorkflowOptions {
-  /** Also delete the registry volumes (pushed artifacts, mirror caches). @default false */
+  /**
+   * Delete the registry volumes too (pushed artifacts, mirror caches): `down` leaves nothing
+   * labelled for the cluster. `false` keeps them for the next `up`. @default true
+   */
   readonly deleteVolumes?: boolean;
 }
 
@@ -29,8 +32,9 @@ export interface DownResult {
 
 /**
  * Deletes the cluster of a bosun.yaml, then exactly the Docker resources
- * labelled `dev.bosun.cluster=<name>` and its kubeconfig context. A missing
- * cluster is a no-op.
+ * labelled `dev.bosun.cluster=<name>` (containers, networks and, unless
+ * `deleteVolumes: false`, the registry volumes) and its kubeconfig context.
+ * A missing cluster is a no-op.
  *
  * @param options Config, runner, reporter, whether to delete volumes.
  * @returns What was removed.
@@ -39,7 +43,7 @@ export interface DownResult {
  * @example
  * ```ts ignore
  * import { downWorkflow } from "@bosun/sdk";
- * await downWorkflow({ deleteVolumes: true });
+ * await downWorkflow({ deleteVolumes: false }); // keep pushed artifacts and mirror caches
  * ```
  */
 export async function downWorkflow(options: DownOptions = {}): Promise<DownResult> {
@@ -49,7 +53,7 @@ export async function downWorkflow(options: DownOptions = {}): Promise<DownResul
   const r = await deleteCluster(config, {
     baseDir,
     reporter: options.reporter ?? silentReporter,
-    deleteVolumes: options.deleteVolumes === true,
+    deleteVolumes: options.deleteVolumes !== false,
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   });

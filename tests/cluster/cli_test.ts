@@ -23,7 +23,7 @@ Deno.test("cluster create --dry-run prints exact commands and files for every di
       Kind: [
         /kind create cluster --name dev --config \/s\/kind\.yaml --kubeconfig \/s\/kubeconfig/,
         /write \/s\/certs\.d\/docker\.io\/hosts\.toml/,
-        /docker network connect kind dev-registry/,
+        /docker run --detach --name dev-registry .*--network kind registry:3/,
       ],
       K3d: [
         /docker network create --label dev\.bosun\.cluster=dev k3d-dev/,

@@ -274,3 +274,53 @@ export async function provisionDocker(options: ProvisionDockerOptions = {}): Pro
     return notReady(e instanceof Error ? e.message : String(e));
   }
 }
+
+/**
+ * Removes what an earlier, killed e2e run left behind: kind clusters whose name starts with
+ * {@linkcode E2E_PREFIX}, and the containers, volumes and networks Bosun labelled for them
+ * (`dev.bosun.cluster=<name>`). Touches nothing else.
+ *
+ * @param options Reporter and runner.
+ * @returns The names of the clusters it removed something of.
+ */
+export async function reapE2E(options: ProvisionDockerOptions = {}): Promise<string[]> {
+  const reporter = options.reporter ?? silentReporter;
+  const runner = options.runner ?? defaultRunner;
+  const ours = (n: string) => n.startsWith(E2E_PREFIX);
+  const reaped = new Set<string>();
+  const kind = (await builtGroups(runner)).get("kind");
+  if (kind !== undefined) {
+    const r = await runner.run(`${kind}/kind`, ["get", "clusters"], { throwOnError: false });
+    for (const name of r.stdout.split("\n").map((l) => l.trim()).filter(ours)) {
+      await runner.run(`${kind}/kind`, ["delete", "cluster", "--name", name], {
+        throwOnError: false,
+      });
+      reaped.add(name);
+    }
+  }
+  const labelled = async (what: "ps" | "volume" | "network", format: string) => {
+    const args = what === "ps"
+      ? ["ps", "--all", "--format", format]
+      : [what, "ls", "--format", format];
+    const r = await runner.run("docker", [...args, "--filter", "label=dev.bosun.cluster"], {
+      throwOnError: false,
+    });
+    return r.stdout.split("\n").map((l) => l.trim().split(" ")).filter((p) =>
+      p.length === 2 && ours(p[1]!)
+    ) as [string, string][];
+  };
+  for (const [id, name] of await labelled("ps", `{{.ID}} {{.Label "dev.bosun.cluster"}}`)) {
+    await runner.run("docker", ["rm", "--force", "--volumes", id], { throwOnError: false });
+    reaped.add(name);
+  }
+  for (const [id, name] of await labelled("volume", `{{.Name}} {{.Label "dev.bosun.cluster"}}`)) {
+    await runner.run("docker", ["volume", "rm", "--force", id], { throwOnError: false });
+    reaped.add(name);
+  }
+  for (const [id, name] of await labelled("network", `{{.ID}} {{.Label "dev.bosun.cluster"}}`)) {
+    await runner.run("docker", ["network", "rm", id], { throwOnError: false });
+    reaped.add(name);
+  }
+  if (reaped.size) reporter.log("info", `reaped leftovers of ${[...reaped].join(", ")}`);
+  return [...reaped];
+}

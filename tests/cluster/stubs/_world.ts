@@ -546,6 +546,19 @@ function docker(ctx: Ctx): void | false {
     if (errors.length > 0) fail(errors.join("\n"));
     return;
   }
+  if (a0 === "exec") {
+    // Only what Bosun runs in nodes: kind's readiness wait (kubectl inside the control plane).
+    const [n, ...command] = pos;
+    const c = state.containers.find((c) => c.name === n || c.id === n);
+    if (!c) return fail(`Error response from daemon: No such container: ${n}`);
+    if (c.state !== "running") {
+      fail(`Error response from daemon: Container ${c.id} is not running`);
+    }
+    if (command[0] !== "kubectl" && command[0] !== "sh") {
+      fail(`stub docker: exec of ${command.join(" ")} in ${n} is not modelled`);
+    }
+    return;
+  }
   if (a0 === "start" || a0 === "stop") {
     const missing: string[] = [];
     for (const n of pos) {
