@@ -6,6 +6,7 @@
 
 import type { ResolvedConfig } from "../config/mod.ts";
 import { expandHome } from "../fs/mod.ts";
+import { recipientOfIdentity } from "../sops/keys/_age.ts";
 import { GitOpsConfigError } from "./errors.ts";
 
 /** What the caller passed about SOPS keys. */
@@ -20,6 +21,9 @@ export interface SopsKeyOptions {
  * The age identities to put in the cluster, or `undefined` when SOPS is not configured.
  * Explicit options win; with `spec.sops.age` recipients set, `SOPS_AGE_KEY`,
  * `SOPS_AGE_KEY_FILE` and `~/.config/sops/age/keys.txt` are tried in that order.
+ * Only the identities whose recipient is listed in `spec.sops.age` are returned (a key file
+ * usually holds every key of the user; the cluster gets only this config's); with no recipient
+ * configured, every identity of the explicit option or file is returned.
  */
 export async function findAgeKeys(
   config: ResolvedConfig,
@@ -46,11 +50,34 @@ export async function findAgeKeys(
 }
 
 function checked(config: ResolvedConfig, text: string, where: string): string {
-  if (!/^AGE-SECRET-KEY-1[0-9A-Z]+$/m.test(text)) {
+  const identities = text.split(/\r?\n/).map((l) => l.trim()).filter((l) =>
+    /^AGE-SECRET-KEY-1[0-9A-Z]+$/.test(l)
+  );
+  if (!identities.length) {
     throw new GitOpsConfigError(
       config.metadata.name,
       `${where} holds no AGE-SECRET-KEY-1… identity`,
     );
   }
-  return text;
+  const pairs = identities.map((identity, i) => {
+    try {
+      return { identity, recipient: recipientOfIdentity(identity) };
+    } catch {
+      throw new GitOpsConfigError(
+        config.metadata.name,
+        `${where}: identity number ${i + 1} is not a valid age X25519 identity`,
+      );
+    }
+  });
+  const wanted = new Set(config.spec.sops.age);
+  const kept = wanted.size ? pairs.filter((p) => wanted.has(p.recipient)) : pairs;
+  if (!kept.length) {
+    throw new GitOpsConfigError(
+      config.metadata.name,
+      `${where} holds no identity for a recipient of spec.sops.age (${
+        [...wanted].join(", ")
+      }); its identities are for ${pairs.map((p) => p.recipient).join(", ")}`,
+    );
+  }
+  return kept.map((p) => `# public key: ${p.recipient}\n${p.identity}\n`).join("");
 }
