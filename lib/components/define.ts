@@ -10,6 +10,8 @@
 import type { ResolvedConfig } from "../config/mod.ts";
 import { type ChartRef, describeChart, mergeValues } from "../helm/mod.ts";
 import { overrideOf } from "./_target.ts";
+import { releasePodProblems } from "./_pods.ts";
+import { ReleasePodsNotReadyError } from "./errors.ts";
 import type {
   Component,
   ComponentContext,
@@ -104,13 +106,20 @@ export function defineHelmComponent<N extends string>(spec: HelmComponentSpec<N>
       const before = spec.before ? await spec.before(ctx) : false;
       const { plan: p } = ctx;
       ctx.step.update(`helm upgrade --install ${p.release} (${p.source.chart}@${p.version})`);
+      const wait = spec.wait ?? true;
       const { release, changed } = await ctx.helm.upgradeInstall(p.release, spec.chart, {
         namespace: p.namespace,
         version: "path" in spec.chart ? undefined : p.version,
         values: p.values,
-        wait: spec.wait ?? true,
+        wait,
         timeoutMs: left(),
         signal: ctx.signal,
+      }).catch(async (cause: unknown) => {
+        // A wait that failed: the pods say why (ErrImagePull, CrashLoopBackOff, Unschedulable…).
+        if (!wait || ctx.signal.aborted) throw cause;
+        const pods = await releasePodProblems(await ctx.kube(), p.namespace, p.release);
+        if (!pods.length) throw cause;
+        throw new ReleasePodsNotReadyError(p.release, p.namespace, pods, { cause });
       });
       const after = spec.after
         ? await spec.after({ ...ctx, timeoutMs: left(), kube: ctx.kube })

@@ -132,3 +132,46 @@ export class ComponentInstallError extends Error {
     this.result = init.result;
   }
 }
+
+/**
+ * A Helm release did not become ready, and its pods say why: each line of `pods` names a pod and
+ * its container's reason (`ErrImagePull`, `CrashLoopBackOff`, …). `cause` is Helm's own error.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ReleasePodsNotReadyError } from "@bosun/sdk";
+ * const err = new ReleasePodsNotReadyError("web", "web", ["web/web-1: container c ErrImagePull"]);
+ * assert.match(err.message, /web\/web-1: container c ErrImagePull/);
+ * ```
+ */
+export class ReleasePodsNotReadyError extends Error {
+  /** The Helm release. */
+  readonly release: string;
+  /** Its namespace. */
+  readonly namespace: string;
+  /** One line per pod that is not ready. */
+  readonly pods: readonly string[];
+
+  /**
+   * Builds the error and its message.
+   *
+   * @param release The Helm release.
+   * @param namespace Its namespace.
+   * @param pods One line per pod that is not ready.
+   * @param options The Helm error as `cause`.
+   */
+  constructor(release: string, namespace: string, pods: readonly string[], options?: ErrorOptions) {
+    const helm = options?.cause instanceof Error ? `\n(helm: ${options.cause.message})` : "";
+    super(
+      `release ${release} in namespace ${namespace} did not become ready; its pods say:\n  ${
+        pods.join("\n  ")
+      }${helm}`,
+      options,
+    );
+    this.name = "ReleasePodsNotReadyError";
+    this.release = release;
+    this.namespace = namespace;
+    this.pods = pods;
+  }
+}
