@@ -1,85 +1,121 @@
-// End to end with Docker: a Kind cluster (Bosun disables kindnet and turns on kubelet serving
-// certificates), then the real charts — Cilium, local-path storage, kubelet-csr-approver +
-// metrics-server with verified kubelet TLS, cert-manager, Kyverno — installed as a graph; a second
-// install changes nothing. Ignored (with a message) where Docker or kind is missing, and where the
-// chart repositories cannot be reached.
+// Components on a real Kind cluster (1 control plane, no worker): three components from the local
+// fixture chart tests/fixtures/charts/e2e-tier (a Deployment of bosun.test/busybox:1, built here),
+// installed through Bosun's DAG (db → api → web), whose pods really run, in dependency order:
+// each pod is created only after the pod of what it depends on is Ready. A fourth component whose
+// container exits at once fails Bosun's readiness wait with the pod's name and CrashLoopBackOff.
+// These are fixture charts, not upstream programs: no upstream chart can be fetched here.
 
 import assert from "node:assert/strict";
 import { applyDefaults } from "../../lib/config/mod.ts";
-import { installComponents, planComponents } from "../../lib/components/mod.ts";
+import {
+  ComponentInstallError,
+  defineHelmComponent,
+  installComponents,
+  ReleasePodsNotReadyError,
+} from "../../lib/components/mod.ts";
 import { createCluster, deleteCluster } from "../../lib/cluster/mod.ts";
-import { defaultRunner, which } from "../../lib/exec/mod.ts";
-import { connectKube } from "../../lib/kube/mod.ts";
+import { clusterName, E2E_IMAGE, e2eTest, REPO_ROOT, sh } from "./_e2e.ts";
 
-const docker = await which("docker");
-const kind = await which("kind");
-const helm = await which("helm");
-const dockerUp = docker
-  ? (await defaultRunner.run(docker, ["info"], { throwOnError: false })).success
-  : false;
-const ready = dockerUp && kind !== undefined && helm !== undefined &&
-  Deno.env.get("BOSUN_E2E") !== "0";
-if (!ready) {
-  console.warn(
-    "[e2e] skipping components e2e: needs a running Docker engine, kind and helm on PATH, and " +
-      "access to the chart repositories (deno task e2e)",
-  );
+const KIND_NATIVE = `kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+kubeadmConfigPatches:
+- |
+  kind: KubeletConfiguration
+  failCgroupV1: false
+`;
+
+const CHART = `${REPO_ROOT}/tests/fixtures/charts/e2e-tier`;
+
+function tier(name: string, dependsOn: string[], values: Record<string, unknown> = {}) {
+  return defineHelmComponent({
+    name,
+    dependsOn,
+    chart: { path: CHART },
+    version: "0.1.0",
+    namespace: "tiers",
+    enabled: () => true,
+    values: () => ({ image: E2E_IMAGE, ...values }),
+  });
 }
 
-Deno.test({
-  name:
-    "e2e: Kind + Cilium, local-path, metrics-server (secure TLS), cert-manager, Kyverno; rerun unchanged",
-  ignore: !ready,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: async () => {
-    const name = `bosun-e2e-${crypto.randomUUID().slice(0, 6)}`;
-    const kubeconfig = await Deno.makeTempFile({ prefix: "bosun-e2e-kubeconfig-" });
+interface Pod {
+  metadata: { name: string; creationTimestamp: string; labels: Record<string, string> };
+  status: { conditions?: { type: string; status: string; lastTransitionTime: string }[] };
+}
+
+e2eTest(
+  "three fixture-chart components run real pods in dependency order; a crashing one is named",
+  async () => {
+    const name = clusterName("components");
+    const dir = await Deno.makeTempDir({ prefix: "bosun-e2e-components-" });
+    const kubeconfig = `${dir}/kubeconfig`;
+    await Deno.writeTextFile(`${dir}/kind.yaml`, KIND_NATIVE);
     const config = applyDefaults({
       metadata: { name },
       spec: {
         distribution: "Kind",
+        distributionConfig: `${dir}/kind.yaml`,
+        kubernetesVersion: "v1.36.3",
+        nodes: { controlPlanes: 1, workers: 0 },
         kubeconfig,
-        cni: "Cilium",
-        csi: "LocalPathStorage",
-        metricsServer: "Enabled",
-        certManager: "Enabled",
-        policyEngine: "Kyverno",
         registry: { local: { enabled: false } },
+        gitops: { engine: "None" },
       },
     });
-    const plan = planComponents(config);
-    assert.deepEqual(plan.waves[0], ["cilium"]);
     try {
       const cluster = await createCluster(config);
-      const first = await installComponents(cluster, { timeoutMs: 600_000 });
-      assert.ok(first.components.every((c) => c.status === "installed"), JSON.stringify(first));
-      const second = await installComponents(cluster, { timeoutMs: 600_000 });
-      assert.equal(second.changed, false, JSON.stringify(second.components));
+      await sh("kind", ["load", "docker-image", E2E_IMAGE, "--name", name]);
+      const components = [tier("db", []), tier("api", ["db"]), tier("web", ["api"])];
+      const result = await installComponents(cluster, { components, timeoutMs: 300_000 });
+      assert.deepEqual(
+        result.components.map((c) => [c.name, c.status]),
+        [["db", "installed"], ["api", "installed"], ["web", "installed"]],
+      );
 
-      const kube = await connectKube({ kubeconfig, context: cluster.context });
-      try {
-        // metrics-server answers through the aggregated API only with verified kubelet TLS.
-        const metrics = await kube.request<{ items: unknown[] }>(
-          "GET",
-          "/apis/metrics.k8s.io/v1beta1/nodes",
-        );
-        assert.ok(metrics.items.length > 0);
-        const sc = await kube.get({
-          apiVersion: "storage.k8s.io/v1",
-          kind: "StorageClass",
-          name: "local-path",
-        });
-        assert.equal(
-          sc?.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"],
-          "true",
-        );
-      } finally {
-        kube.close();
-      }
+      const kubectl = (...args: string[]) =>
+        sh("kubectl", ["--kubeconfig", kubeconfig, "--context", cluster.context, ...args]);
+      const pods = JSON.parse((await kubectl("get", "pods", "-n", "tiers", "-o", "json")).stdout)
+        .items as Pod[];
+      const of = (release: string) => {
+        const p = pods.find((x) => x.metadata.labels["app.kubernetes.io/instance"] === release);
+        assert.ok(p, `a pod of ${release}`);
+        const ready = p.status.conditions?.find((c) => c.type === "Ready");
+        assert.equal(ready?.status, "True", `${p.metadata.name} is Ready`);
+        return {
+          created: Date.parse(p.metadata.creationTimestamp),
+          ready: Date.parse(ready.lastTransitionTime),
+        };
+      };
+      const [db, api, web] = [of("db"), of("api"), of("web")];
+      assert.ok(api.created >= db.ready, "api's pod was created after db's pod was Ready");
+      assert.ok(web.created >= api.ready, "web's pod was created after api's pod was Ready");
+      // the container really runs the image's program
+      const started = await kubectl(
+        "exec",
+        "-n",
+        "tiers",
+        "deploy/web",
+        "--",
+        "cat",
+        "/tmp/started",
+      );
+      assert.match(started.stdout.trim(), /^\d+$/);
+
+      // A release whose pod can never start: Bosun's wait fails naming the pod and its reason.
+      const crash = tier("crash", [], { command: "echo bye; exit 3" });
+      const err = await installComponents(cluster, { components: [crash], timeoutMs: 45_000 })
+        .then(() => assert.fail("the crashing component installed"), (e: unknown) => e);
+      assert.ok(err instanceof ComponentInstallError, String(err));
+      const cause = err.cause;
+      assert.ok(cause instanceof ReleasePodsNotReadyError, String(cause));
+      assert.match(
+        cause.pods.join("\n"),
+        /^tiers\/crash-[a-z0-9]+-[a-z0-9]+: container app (CrashLoopBackOff|Error)/m,
+      );
+      assert.match(err.message, /Cannot install component "crash".*\n?.*tiers\/crash-/);
     } finally {
       await deleteCluster(config).catch((e) => console.warn(`[e2e] cleanup: ${e}`));
-      await Deno.remove(kubeconfig).catch(() => {});
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   },
-});
+);
