@@ -20,6 +20,7 @@
 #                           docker.io/kindest/kindnetd:v20260820-69b56db7 (a stand-in: tools/images/kindnet)
 #   registry:3              distribution v3.1.2: Bosun's local registry and pull-through mirrors
 #   bosun.test/busybox:1    Debian's static busybox: the workload image of the e2e tests
+#   registry.k8s.io/metrics-server/metrics-server:v0.8.0  only when the metrics-server peer is built
 set -euo pipefail
 
 TOOLS=$(cd "$(dirname "$0")" && pwd)
@@ -372,5 +373,11 @@ binary_image registry:3 '["/usr/local/bin/registry"]' '["serve", "/etc/distribut
   "$(peer distribution)/registry"
 command -v busybox >/dev/null || { echo "images: busybox is not installed (apt-get install busybox-static)" >&2; exit 3; }
 binary_image bosun.test/busybox:1 - '["sh"]' "$(command -v busybox)"
+# metrics-server v0.8.0 under the upstream chart's image name, when its peer group has been built
+# (`tools/build-peers.sh metrics-server`); side-load it with `kind load docker-image`.
+if [ "$(awk '$1 == "metrics-server" { print $4 }' <<<"$PEERS")" = ok ]; then
+  binary_image "registry.k8s.io/metrics-server/metrics-server:$(peer_version metrics-server)" \
+    '["/usr/local/bin/metrics-server"]' - "$(peer metrics-server)/metrics-server"
+fi
 docker image prune -f --filter label=dev.bosun.input-hash >/dev/null
 say "all images ready in $(($(date +%s) - started)) s"

