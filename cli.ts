@@ -47,7 +47,7 @@ function exitCodeFor(error: unknown): number {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
   if (name === "ConfigError") return EXIT.usage;
   if (name === "ToolNotFoundError" || name === "DockerUnavailableError") return EXIT.missingTool;
-  if (name === "SopsEditInterruptedError") return EXIT.interrupted;
+  if (name === "SopsEditInterruptedError" || name === "InterruptedError") return EXIT.interrupted;
   if (Deno.env.get("BOSUN_DEBUG") && error instanceof Error) console.error(error.stack);
   return EXIT.failure;
 }

@@ -5,7 +5,7 @@
  */
 
 import type { Command } from "commander";
-import { examples, globals, output, reporterFor } from "./_context.ts";
+import { examples, globals, interruptibly, output, reporterFor } from "./_context.ts";
 
 /** Flags that override bosun.yaml. */
 interface OverrideFlags {
@@ -93,11 +93,17 @@ export function registerCluster(program: Command): void {
       if (flags.dryRun) return await printPlan(command, flags, "create");
       const { createCluster } = await import("../cluster/mod.ts");
       const { config, baseDir } = await load(command, flags);
-      const cluster = await createCluster(config, {
-        baseDir,
-        reporter: await reporterFor(command),
-        errorIfExists: flags.failIfExists === true,
-      });
+      const reporter = await reporterFor(command);
+      const cluster = await interruptibly(
+        "bosun cluster delete",
+        (runner) =>
+          createCluster(config, {
+            baseDir,
+            reporter,
+            runner,
+            errorIfExists: flags.failIfExists === true,
+          }),
+      );
       const { config: _c, ...summary } = cluster;
       output(
         command,

@@ -6,7 +6,7 @@
  */
 
 import type { Command } from "commander";
-import { globals, output, reporterFor } from "./_context.ts";
+import { globals, interruptibly, output, reporterFor } from "./_context.ts";
 
 /** Registers the workflow commands. */
 export function registerWorkflows(program: Command): void {
@@ -34,12 +34,15 @@ export function registerWorkflows(program: Command): void {
         return output(command, plan, formatUpPlan(plan));
       }
       const { upWorkflow, formatUpSummary } = await import("../workflows/mod.ts");
-      const summary = await upWorkflow({
-        ...configOption(command),
-        push: flags.push,
-        componentTimeoutMs: Number(flags.componentTimeout) * 1000,
-        reporter: await reporterFor(command),
-      });
+      const reporter = await reporterFor(command);
+      const summary = await interruptibly("bosun down", (runner) =>
+        upWorkflow({
+          ...configOption(command),
+          push: flags.push,
+          componentTimeoutMs: Number(flags.componentTimeout) * 1000,
+          reporter,
+          runner,
+        }));
       output(command, summary, `\n${formatUpSummary(summary)}`);
     });
 

@@ -280,6 +280,14 @@ async function applyCluster(
     : false;
   const done: string[] = [];
   await runWithCleanup(name, top, async (ledger, setStep) => {
+    // Undone last: node containers the distribution's tool was still making when it was stopped
+    // (docker finishes a `docker run` whose client was killed, after the tool's own delete ran).
+    if (!exists) {
+      ledger.push(
+        `node containers labelled ${provider.nodeLabels(name).join(", ")}`,
+        () => removeLateNodes(docker, runner, provider.nodeLabels(name)),
+      );
+    }
     // Registries first: a node that starts (or boots) pulls through its mirrors.
     const registryStarted = exists ? await setRegistriesRunning(name, "start", { runner }) : [];
     if (registryStarted.length > 0) done.push(`started ${registryStarted.join(", ")}`);
@@ -331,6 +339,31 @@ async function applyCluster(
   else if (done.length === 0) top.skip("already exists, nothing to do");
   else top.succeed(`already existed; ${done.join("; ")}`);
   return handle(config, !exists, exists ? done : []);
+}
+
+/**
+ * Removes the node containers carrying `labels`, watching a few seconds for late ones.
+ * Returns true when none is left.
+ */
+async function removeLateNodes(
+  docker: Docker,
+  runner: Runner,
+  labels: readonly string[],
+): Promise<boolean> {
+  let quiet = 0;
+  for (let round = 0; round < 20 && quiet < 3; round++) {
+    const names = (await docker.containers(labels)).map((c) => c.name);
+    if (names.length === 0) quiet++;
+    else {
+      quiet = 0;
+      await runner.run("docker", ["rm", "--force", "--volumes", ...names], {
+        throwOnError: false,
+        timeoutMs: 60_000,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return (await docker.containers(labels)).length === 0;
 }
 
 async function runWithCleanup(

@@ -9,3 +9,4 @@ export * from "./errors.ts";
 export * from "./redact.ts";
 export * from "./runner.ts";
 export * from "./tools.ts";
+export * from "./interrupt.ts";

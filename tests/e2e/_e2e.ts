@@ -97,12 +97,19 @@ export async function kindNodes(name: string): Promise<string[]> {
   return r.stdout.split("\n").filter((l) => l.trim() !== "");
 }
 
-/** `deno run -A cli.ts …` in `cwd` with `env`. */
+/** Deno's own cache, kept when a test points HOME elsewhere (so nothing is fetched again). */
+export const DENO_DIR: string = Deno.env.get("DENO_DIR") ??
+  `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`;
+
+/** `deno run -A cli.ts …` in `cwd` with `env` (and this process's DENO_DIR). */
 export function bosun(
   args: readonly string[],
   opts: { env: Record<string, string>; cwd: string },
 ): Promise<RunResult> {
-  return tryRun(Deno.execPath(), ["run", "-A", `${REPO_ROOT}/cli.ts`, ...args], opts);
+  return tryRun(Deno.execPath(), ["run", "-A", `${REPO_ROOT}/cli.ts`, ...args], {
+    cwd: opts.cwd,
+    env: { DENO_DIR, ...opts.env },
+  });
 }
 
 /** A free loopback TCP port. */
@@ -111,4 +118,27 @@ export function freePort(): number {
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
   return port;
+}
+
+/**
+ * Builds an image under `ref` whose content no other image shares: the workload image's files
+ * plus a file holding `ref`, flattened into one new layer. A node that holds any of an image's
+ * blobs never fetches them again, and the kubelet treats an image ID it once pulled as not
+ * preloaded under a new name: tests of pulls and side-loads need content of their own.
+ */
+export async function uniqueImage(ref: string): Promise<string> {
+  const box = `bosun-e2e-build-${crypto.randomUUID().slice(0, 8)}`;
+  await sh("docker", ["run", "--name", box, E2E_IMAGE, "sh", "-c", `echo '${ref}' > /unique`]);
+  try {
+    await sh("sh", [
+      "-c",
+      'docker export "$0" | docker import --change \'CMD ["sh"]\' ' +
+      '--change "ENV PATH=/usr/local/bin:/usr/bin:/bin" - "$1"',
+      box,
+      ref,
+    ]);
+  } finally {
+    await tryRun("docker", ["rm", "--force", box]);
+  }
+  return ref;
 }

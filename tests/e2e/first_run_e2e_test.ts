@@ -20,6 +20,7 @@ import {
   labelled,
   sh,
   tryRun,
+  uniqueImage,
 } from "./_e2e.ts";
 
 interface Kubeconfig {
