@@ -14,6 +14,7 @@ const optional: Record<string, [string, string]> = {
   components: ["../bench/components_bench.ts", "benchGraph"],
   oci: ["../bench/oci_bench.ts", "benchPush"],
   sops: ["../bench/sops_bench.ts", "benchSops"],
+  cluster: ["../bench/cluster_bench.ts", "benchCluster"],
 };
 for (const [name, [file, fn]] of Object.entries(optional)) {
   BENCHES[name] = async () => {
