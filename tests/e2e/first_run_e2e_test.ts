@@ -197,8 +197,7 @@ spec:
       });
 
       await t.step("a pod naming an upstream image is pulled through Bosun's mirror", async () => {
-        const only = `127.0.0.1:${upstreamPort}/e2e/only-upstream:1`;
-        await sh("docker", ["tag", E2E_IMAGE, only]);
+        const only = await uniqueImage(`127.0.0.1:${upstreamPort}/e2e/only-upstream:1`);
         await sh("docker", ["push", only]);
         await sh("docker", ["rmi", only]);
         const ref = "upstream.test:5000/e2e/only-upstream:1";
@@ -266,8 +265,7 @@ spec:
       });
 
       await t.step("bosun images load makes a never-pushed image runnable", async () => {
-        const local = `bosun.test/never-pushed:${name}`;
-        await sh("docker", ["tag", E2E_IMAGE, local]);
+        const local = await uniqueImage(`bosun.test/never-pushed:${name}`);
         try {
           const r = await run("images", "load", local);
           assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
