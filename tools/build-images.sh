@@ -327,7 +327,7 @@ if [ "$(id -u)" != 0 ]; then echo "images: must run as root (debootstrap, chroot
 docker info >/dev/null 2>&1 || { echo "images: no Docker engine answers (docker info failed)" >&2; exit 3; }
 mkdir -p "$CACHE"
 
-NEEDED_PEERS=(etcd kubernetes kind crictl kubernetes-node coredns distribution kindnetd pause)
+NEEDED_PEERS=(etcd kubernetes kind crictl kubernetes-node coredns distribution kindnetd pause runtime-wrapper)
 if [ "${1:-}" != --list ]; then
   missing=()
   PEERS=$("$TOOLS/build-peers.sh" --list)

@@ -38,7 +38,7 @@ export interface DockerEngine {
   readonly started: boolean;
   /** Whether the runtime wrapper is the default runtime. */
   readonly wrapped: boolean;
-  /** Directories to put first on PATH for the tests (kind). */
+  /** Directories to put first on PATH for the tests (kind; kubectl and helm). */
   readonly path: readonly string[];
   /** Stops an engine this process started and restores the host sysctls. Idempotent. */
   stop(): Promise<void>;
@@ -253,13 +253,16 @@ export async function provisionDocker(options: ProvisionDockerOptions = {}): Pro
     }
     if (probe !== undefined) return notReady(`docker run --privileged fails: ${probe}`);
 
-    const kind = (await builtGroups(runner)).get("kind");
+    const groups = await builtGroups(runner);
+    const kind = groups.get("kind");
     if (kind === undefined) return notReady("kind is not built (tools/build-peers.sh kind)");
+    const kubectl = groups.get("kubectl-layer");
+    if (kubectl === undefined) return notReady("kubectl is not fetched (tools/build-peers.sh)");
     return {
       ready: true,
       started: daemon !== undefined,
       wrapped,
-      path: [kind],
+      path: [kind, kubectl],
       stop: async () => {
         restoreSysctls(sysctls, reporter);
         await daemon?.stop();
