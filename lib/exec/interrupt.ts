@@ -20,12 +20,12 @@ import type { Runner, RunOptions, RunResult, SpawnedProcess, SpawnOptions } from
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { defaultRunner, interruptible } from "@bosun/sdk/exec";
+ * import { defaultRunner, interruptible } from "@bosun/sdk";
  * const interrupt = new AbortController();
  * const runner = interruptible(defaultRunner, interrupt.signal);
- * const sleeping = runner.run("sleep", ["30"], { throwOnError: false });
+ * const sleeping = runner.run("sleep", ["30"]);
  * interrupt.abort();
- * assert.equal((await sleeping).success, false);
+ * await assert.rejects(sleeping, /was aborted/); // killed: it was in flight
  * assert.equal((await runner.run("true", [])).success, true); // started after: runs
  * ```
  */
