@@ -56,7 +56,20 @@ function cacheDir(): string {
   return `${Deno.env.get("HOME") ?? "/tmp"}/.cache/bosun/docker`;
 }
 
+/**
+ * The host's values of {@linkcode SYSCTLS} before any kind node changed them: read once and kept
+ * in `~/.cache/bosun/docker/sysctls.json`, so a run after one that was killed (or after e2e tests
+ * run by hand) still restores the originals, not the kubelets' values.
+ */
 function readSysctls(): Map<string, string> {
+  const file = `${cacheDir()}/sysctls.json`;
+  try {
+    return new Map(
+      Object.entries(JSON.parse(Deno.readTextFileSync(file)) as Record<string, string>),
+    );
+  } catch {
+    // first run on this machine: record them
+  }
   const out = new Map<string, string>();
   for (const s of SYSCTLS) {
     try {
@@ -64,6 +77,12 @@ function readSysctls(): Map<string, string> {
     } catch {
       // not readable here: nothing to restore
     }
+  }
+  try {
+    Deno.mkdirSync(cacheDir(), { recursive: true });
+    Deno.writeTextFileSync(file, JSON.stringify(Object.fromEntries(out)));
+  } catch {
+    // not writable: restore this run's values only
   }
   return out;
 }
