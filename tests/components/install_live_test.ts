@@ -15,6 +15,7 @@ import {
   installComponents,
   installLocalPathStorage,
   ManifestChecksumError,
+  ReleasePodsNotReadyError,
   sha256Hex,
 } from "../../lib/components/mod.ts";
 import { HelmError } from "../../lib/helm/mod.ts";
@@ -170,7 +171,12 @@ Deno.test({
     const err = await installComponents(configFor("stuck"), { components, helm, timeoutMs: 4_000 })
       .then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof ComponentInstallError, String(err));
-    assert.ok(err.cause instanceof HelmError && err.cause.timedOut);
+    // Bosun reads the release's pods: the one that cannot be scheduled is named, with Helm's
+    // timed-out wait kept as the cause.
+    const pods = err.cause;
+    assert.ok(pods instanceof ReleasePodsNotReadyError, String(pods));
+    assert.ok(pods.cause instanceof HelmError && pods.cause.timedOut, String(pods.cause));
+    assert.match(pods.pods.join("\n"), /stuck-[a-z0-9-]+.*Unschedulable/);
     assert.match(err.message, /Deployment\/stuck-[a-z0-9]+\/stuck not ready/);
     await helm.uninstall("stuck", { namespace: ns, wait: false });
   },
