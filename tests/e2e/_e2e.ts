@@ -24,6 +24,20 @@ async function status(): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * kind's native config for our hosts: their Docker runs cgroup v1, which the kubelet refuses from
+ * Kubernetes 1.35 on unless told (`failCgroupV1: false`). `extra` goes before the patches.
+ */
+export function kindNative(extra = ""): string {
+  return `kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+${extra}kubeadmConfigPatches:
+- |
+  kind: KubeletConfiguration
+  failCgroupV1: false
+`;
+}
+
 /** Why the e2e tests cannot run here, or undefined when they can. */
 export const E2E_BLOCKED: string | undefined = await status();
 

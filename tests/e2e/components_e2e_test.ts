@@ -14,15 +14,7 @@ import {
   ReleasePodsNotReadyError,
 } from "../../lib/components/mod.ts";
 import { createCluster, deleteCluster } from "../../lib/cluster/mod.ts";
-import { clusterName, E2E_IMAGE, e2eTest, REPO_ROOT, sh } from "./_e2e.ts";
-
-const KIND_NATIVE = `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-kubeadmConfigPatches:
-- |
-  kind: KubeletConfiguration
-  failCgroupV1: false
-`;
+import { clusterName, E2E_IMAGE, e2eTest, kindNative, REPO_ROOT, sh } from "./_e2e.ts";
 
 const CHART = `${REPO_ROOT}/tests/fixtures/charts/e2e-tier`;
 
@@ -49,7 +41,7 @@ e2eTest(
     const name = clusterName("components");
     const dir = await Deno.makeTempDir({ prefix: "bosun-e2e-components-" });
     const kubeconfig = `${dir}/kubeconfig`;
-    await Deno.writeTextFile(`${dir}/kind.yaml`, KIND_NATIVE);
+    await Deno.writeTextFile(`${dir}/kind.yaml`, kindNative());
     const config = applyDefaults({
       metadata: { name },
       spec: {

@@ -15,6 +15,7 @@ import {
   DENO_DIR,
   e2eTest,
   freePort,
+  kindNative,
   kindNodes,
   labelled,
   REPO_ROOT,
@@ -28,16 +29,7 @@ async function project(tag: string, kindExtra = "") {
   const home = await Deno.makeTempDir({ prefix: "bosun-e2e-home-" });
   const dir = await Deno.makeTempDir({ prefix: "bosun-e2e-project-" });
   const port = freePort();
-  await Deno.writeTextFile(
-    `${dir}/kind.yaml`,
-    `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-${kindExtra}kubeadmConfigPatches:
-- |
-  kind: KubeletConfiguration
-  failCgroupV1: false
-`,
-  );
+  await Deno.writeTextFile(`${dir}/kind.yaml`, kindNative(kindExtra));
   await Deno.writeTextFile(
     `${dir}/bosun.yaml`,
     `metadata: { name: ${name} }

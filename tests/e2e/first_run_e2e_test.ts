@@ -16,6 +16,7 @@ import {
   E2E_IMAGE,
   e2eTest,
   freePort,
+  kindNative,
   kindNodes,
   labelled,
   sh,
@@ -48,15 +49,6 @@ users:
     token: not-a-real-token
 `;
 
-/** The kubelet on cgroup v1 hosts (ours) refuses to start from 1.35 on unless told. */
-const KIND_NATIVE = `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-kubeadmConfigPatches:
-- |
-  kind: KubeletConfiguration
-  failCgroupV1: false
-`;
-
 function pod(name: string, image: string, pullPolicy = "IfNotPresent"): string {
   return JSON.stringify({
     apiVersion: "v1",
@@ -87,7 +79,7 @@ e2eTest(
     const kubeconfig = `${home}/.kube/config`;
     await Deno.mkdir(`${home}/.kube`, { recursive: true });
     await Deno.writeTextFile(kubeconfig, UNRELATED);
-    await Deno.writeTextFile(`${project}/kind.yaml`, KIND_NATIVE);
+    await Deno.writeTextFile(`${project}/kind.yaml`, kindNative());
     await Deno.writeTextFile(
       `${project}/bosun.yaml`,
       `apiVersion: bosun.dev/v1alpha1
