@@ -1,11 +1,13 @@
 /**
  * Private: the label kind and EKS Anywhere's Docker provider (CAPD) both put on
- * their node containers, and how Bosun tells their clusters apart.
+ * their node containers, how Bosun tells their clusters apart, and how their
+ * nodes behave ({@linkcode KIND_NODE_FACTS}).
  *
  * @module
  */
 
 import { ClusterInputError } from "./errors.ts";
+import type { DistributionCapabilities } from "./types.ts";
 
 /** The label kind and CAPD put on every node container; its value is the cluster name. */
 export const KIND_CLUSTER_LABEL = "io.x-k8s.kind.cluster";
@@ -67,3 +69,23 @@ export function kindLabelConflict(
       `choose another metadata.name`,
   });
 }
+
+/**
+ * How kubeadm nodes in kind's Docker containers behave: kind's own clusters and EKS Anywhere's
+ * Docker provider (CAPD, built on kind's node image) alike. Only what they bundle differs.
+ */
+export const KIND_NODE_FACTS: Omit<DistributionCapabilities, "bundled"> = {
+  registryAccess: "container-name",
+  kubeletServingCerts: { signed: false, approverBundled: false },
+  network: { podCidr: undefined, podCidrsOnNodes: false, kubeProxyReplacedByCilium: false },
+  nodes: {
+    podSecurity: undefined,
+    dataDir: "/opt",
+    kernelModules: true,
+    cgroupRoot: undefined,
+    kubeletVolumePluginDir: true,
+    packetFilter: "iptables",
+    containerIpForwarding: false,
+  },
+  apiServer: { nodeLocal: undefined, settlesAfterCreate: false },
+};

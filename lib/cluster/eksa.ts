@@ -14,6 +14,7 @@ import {
   EKSA_BOOTSTRAP_SUFFIX,
   eksaClusterNames,
   KIND_CLUSTER_LABEL,
+  KIND_NODE_FACTS,
   KIND_ROLE_LABEL,
   kindLabelConflict,
 } from "./_kind_labels.ts";
@@ -41,19 +42,7 @@ const EKSA_CAPABILITIES: DistributionCapabilities = {
     kubeProxy: true,
     loadBalancer: undefined,
   },
-  registryAccess: "container-name",
-  kubeletServingCerts: { signed: false, approverBundled: false },
-  network: { podCidr: undefined, podCidrsOnNodes: false, kubeProxyReplacedByCilium: false },
-  nodes: {
-    podSecurity: undefined,
-    dataDir: "/opt",
-    kernelModules: true,
-    cgroupRoot: undefined,
-    kubeletVolumePluginDir: true,
-    packetFilter: "iptables",
-    containerIpForwarding: false,
-  },
-  apiServer: { nodeLocal: undefined, settlesAfterCreate: false },
+  ...KIND_NODE_FACTS,
 };
 
 /**

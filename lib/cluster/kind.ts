@@ -20,6 +20,7 @@ import {
   EKSA_BOOTSTRAP_SUFFIX,
   eksaClusterNames,
   KIND_CLUSTER_LABEL,
+  KIND_NODE_FACTS,
   KIND_ROLE_LABEL,
   kindLabelConflict,
 } from "./_kind_labels.ts";
@@ -75,19 +76,7 @@ const KIND_CAPABILITIES: DistributionCapabilities = {
     kubeProxy: true,
     loadBalancer: undefined,
   },
-  registryAccess: "container-name",
-  kubeletServingCerts: { signed: false, approverBundled: false },
-  network: { podCidr: undefined, podCidrsOnNodes: false, kubeProxyReplacedByCilium: false },
-  nodes: {
-    podSecurity: undefined,
-    dataDir: "/opt",
-    kernelModules: true,
-    cgroupRoot: undefined,
-    kubeletVolumePluginDir: true,
-    packetFilter: "iptables",
-    containerIpForwarding: false,
-  },
-  apiServer: { nodeLocal: undefined, settlesAfterCreate: false },
+  ...KIND_NODE_FACTS,
 };
 
 /** A kind node as typed data (other fields of the user's file are kept as they are). */
