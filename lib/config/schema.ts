@@ -74,6 +74,14 @@ const local = object<LocalRegistrySpec>("The local OCI registry `<cluster>-regis
 
 const registry = object<RegistrySpec>("Registries: the local one and pull-through mirrors.", {
   local,
+  image: {
+    type: "string",
+    default: "registry:3",
+    pattern: /^[a-z0-9][a-z0-9._\-/:@]*$/,
+    patternHint: "an image reference such as registry:3 or mirror.corp.example/library/registry:3",
+    description:
+      "Image of the local registry and of every pull-through mirror (a distribution registry, v2 or v3).",
+  },
   mirrors: {
     type: "record",
     description: "Pull-through mirrors: registry host → upstream URL.",

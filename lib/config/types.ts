@@ -86,6 +86,12 @@ export interface LocalRegistrySpec {
 export interface RegistrySpec {
   /** The local registry. */
   readonly local: LocalRegistrySpec;
+  /**
+   * Image run for the local registry and every mirror: a distribution registry (it must honour
+   * `REGISTRY_PROXY_REMOTEURL`), for air-gapped or corporate set-ups a copy in your own registry.
+   * @default "registry:3"
+   */
+  readonly image: string;
   /** Pull-through mirrors: registry host (`docker.io`) → upstream URL (`https://registry-1.docker.io`). */
   readonly mirrors: Readonly<Record<string, string>>;
 }

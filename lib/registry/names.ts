@@ -11,7 +11,7 @@ export const CLUSTER_LABEL = "dev.bosun.cluster";
 export const ROLE_LABEL = "dev.bosun.role";
 /** The Docker label on a mirror naming the registry host it mirrors (`docker.io`). */
 export const MIRROR_OF_LABEL = "dev.bosun.mirror-of";
-/** The registry image used for the local registry and every pull-through mirror. */
+/** The default of `spec.registry.image`: the image of the local registry and every mirror. */
 export const REGISTRY_IMAGE = "registry:3";
 /** The port the registry listens on inside its container. */
 export const REGISTRY_PORT = 5000;

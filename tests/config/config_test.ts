@@ -47,7 +47,11 @@ Deno.test("defaults are applied in one place and match the documented values", (
   assert.equal(c.metadata.name, "bosun");
   assert.equal(c.spec.distribution, "Kind");
   assert.deepEqual(c.spec.nodes, { controlPlanes: 1, workers: 0 });
-  assert.deepEqual(c.spec.registry, { local: { enabled: true, hostPort: 5050 }, mirrors: {} });
+  assert.deepEqual(c.spec.registry, {
+    image: "registry:3",
+    local: { enabled: true, hostPort: 5050 },
+    mirrors: {},
+  });
   assert.deepEqual(c.spec.gitops, { engine: "None", sourceDirectory: "k8s", ref: "latest" });
   assert.equal(c.spec.kubernetesVersion, undefined);
 });

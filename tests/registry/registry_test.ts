@@ -4,7 +4,8 @@
 
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { applyDefaults, type BosunConfig } from "../../lib/config/mod.ts";
+import { applyDefaults, type BosunConfig, validateConfig } from "../../lib/config/mod.ts";
+import { planCluster } from "../../lib/cluster/mod.ts";
 import { applyManifests, connectKube, type KubeObject } from "../../lib/kube/mod.ts";
 import {
   containerdHostsFiles,
@@ -259,4 +260,30 @@ Deno.test({
       await env!.stop();
     }
   },
+});
+
+Deno.test("spec.registry.image is the image of the local registry and every mirror", async () => {
+  const config = applyDefaults({
+    metadata: { name: "dev" },
+    spec: {
+      registry: {
+        image: "mirror.corp.example/library/registry:3.1",
+        mirrors: { "docker.io": "https://registry-1.docker.io" },
+      },
+    },
+  });
+  const regs = planRegistries(config);
+  assert.deepEqual(regs.map((r) => r.image), [
+    "mirror.corp.example/library/registry:3.1",
+    "mirror.corp.example/library/registry:3.1",
+  ]);
+  const plan = await planCluster(config, { stateDir: "/s" });
+  const runs = plan.steps.filter((s) => s.kind === "command" && s.args[0] === "run");
+  assert.equal(runs.length, 2);
+  for (const r of runs) {
+    assert.ok(r.kind === "command" && r.args.at(-1) === "mirror.corp.example/library/registry:3.1");
+  }
+  const problems = validateConfig({ spec: { registry: { image: "Not An Image!" } } });
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.path, "spec.registry.image");
 });
