@@ -55,3 +55,4 @@ export * from "./lib/gitops/mod.ts";
 export * from "./lib/cluster/mod.ts";
 export * from "./lib/registry/mod.ts";
 export * from "./lib/sops/mod.ts";
+export * from "./lib/tools/mod.ts";

@@ -1,0 +1,244 @@
+/**
+ * Fetching one release artifact safely: HTTPS only, into a temp file beside its
+ * final place, sha256 checked against the release's checksum file before the
+ * file is unpacked or executed, unpacked without path traversal, made
+ * executable and renamed into place. A file lock makes concurrent resolutions
+ * (in this process or another) download once.
+ *
+ * Proxies: Deno's `fetch` reads `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` itself,
+ * so nothing here handles them.
+ *
+ * @module
+ */
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import type { Artifact, ToolSpec } from "./catalogue.ts";
+import { ToolDownloadError } from "./errors.ts";
+import { extractMember, UnsafeArchiveError } from "./_tar.ts";
+
+/** Options for {@linkcode downloadTool}. */
+export interface DownloadOptions {
+  /** HTTP client for `fetch` (a custom CA, for example). @default Deno's default client */
+  readonly client?: Deno.HttpClient;
+  /** Called once per HTTP request with its URL (progress, tests). */
+  readonly onRequest?: (url: string) => void;
+}
+
+/**
+ * Runs `work` holding an exclusive lock on `path` (created if missing). The lock
+ * is an OS file lock: it is released when `work` ends or the process dies.
+ *
+ * @param path The lock file.
+ * @param work What to do while holding it.
+ * @returns What `work` returned.
+ */
+export async function withFileLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const file = await Deno.open(path, { create: true, write: true });
+  try {
+    await file.lock(true);
+    return await work();
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Parses a `sha256sum`-style checksum file and returns the digest listed for `asset`.
+ * Names are compared by their last path segment (k3d lists `_dist/k3d-linux-amd64`).
+ *
+ * @param text The file's content.
+ * @param asset The artifact's file name.
+ * @returns The lower-case hex digest, or `undefined` when `asset` is not listed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checksumFor } from "@bosun/sdk";
+ * const sum = "a".repeat(64);
+ * assert.equal(checksumFor(`${sum}  _dist/k3d-linux-amd64\n`, "k3d-linux-amd64"), sum);
+ * assert.equal(checksumFor(`${sum}  k3d-linux-arm64\n`, "k3d-linux-amd64"), undefined);
+ * ```
+ */
+export function checksumFor(text: string, asset: string): string | undefined {
+  for (const line of text.split("\n")) {
+    const m = /^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$/.exec(line.trim());
+    if (m === null) continue;
+    const name = m[2]!;
+    if (name.slice(name.lastIndexOf("/") + 1) === asset) return m[1]!.toLowerCase();
+  }
+  return undefined;
+}
+
+async function get(
+  spec: ToolSpec,
+  url: string,
+  options: DownloadOptions,
+): Promise<Response> {
+  if (new URL(url).protocol !== "https:") {
+    throw new ToolDownloadError({
+      tool: spec.name,
+      url,
+      reason: "only https: URLs are fetched",
+      manual: spec.manual,
+    });
+  }
+  options.onRequest?.(url);
+  let response: Response;
+  try {
+    response = await fetch(url, options.client === undefined ? {} : { client: options.client });
+  } catch (cause) {
+    throw new ToolDownloadError({
+      tool: spec.name,
+      url,
+      reason: `the request failed (${cause instanceof Error ? cause.message : String(cause)})`,
+      manual: spec.manual,
+      cause,
+    });
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new ToolDownloadError({
+      tool: spec.name,
+      url,
+      reason: `HTTP ${response.status}`,
+      manual: spec.manual,
+    });
+  }
+  return response;
+}
+
+async function publishedSha256(
+  spec: ToolSpec,
+  artifact: Artifact,
+  options: DownloadOptions,
+): Promise<string> {
+  const url = artifact.checksumUrl;
+  if (url === undefined) {
+    throw new ToolDownloadError({
+      tool: spec.name,
+      url: artifact.url,
+      reason: "the project publishes no checksum for it, and Bosun runs no unverified download",
+      manual: spec.manual,
+    });
+  }
+  const text = await (await get(spec, url, options)).text();
+  const sum = checksumFor(text, artifact.asset);
+  if (sum === undefined) {
+    throw new ToolDownloadError({
+      tool: spec.name,
+      url,
+      reason: `the checksum file lists no ${artifact.asset}`,
+      manual: spec.manual,
+    });
+  }
+  return sum;
+}
+
+/** Streams the artifact into `temp`, hashing as it goes; returns the hex sha256. */
+async function fetchInto(
+  spec: ToolSpec,
+  artifact: Artifact,
+  temp: string,
+  options: DownloadOptions,
+): Promise<string> {
+  const response = await get(spec, artifact.url, options);
+  const declared = response.headers.get("content-length");
+  const hash = sha256.create();
+  let received = 0;
+  const file = await Deno.open(temp, { createNew: true, write: true, mode: 0o600 });
+  try {
+    for await (const chunk of response.body ?? new ReadableStream<Uint8Array>()) {
+      hash.update(chunk);
+      received += chunk.length;
+      let written = 0;
+      while (written < chunk.length) written += await file.write(chunk.subarray(written));
+    }
+  } catch (cause) {
+    throw new ToolDownloadError({
+      tool: spec.name,
+      url: artifact.url,
+      reason: `the download broke off after ${received} bytes (${
+        cause instanceof Error ? cause.message : String(cause)
+      })`,
+      manual: spec.manual,
+      cause,
+    });
+  } finally {
+    file.close();
+  }
+  if (declared !== null && Number(declared) !== received) {
+    throw new ToolDownloadError({
+      tool: spec.name,
+      url: artifact.url,
+      reason: `the download is truncated: ${received} of ${declared} bytes`,
+      manual: spec.manual,
+    });
+  }
+  return bytesToHex(hash.digest());
+}
+
+/**
+ * Downloads, verifies and installs one artifact as `<dir>/<binary>`. The caller
+ * holds the lock; `dir` is created. Every temp file is removed, and `dir` too when
+ * it was empty before, whatever happens.
+ *
+ * @param spec The tool.
+ * @param artifact Its artifact for this platform.
+ * @param dir The cache directory of this tool version.
+ * @param options HTTP client and request hook.
+ * @returns The installed executable's path.
+ * @throws {ToolDownloadError} When a request fails, the checksum file does not list the
+ *   artifact, the sha256 differs, the body is truncated or the archive is unsafe.
+ */
+export async function downloadTool(
+  spec: ToolSpec,
+  artifact: Artifact,
+  dir: string,
+  options: DownloadOptions = {},
+): Promise<string> {
+  const expected = await publishedSha256(spec, artifact, options);
+  await Deno.mkdir(dir, { recursive: true });
+  const id = crypto.randomUUID();
+  const temp = `${dir}/.${artifact.asset}.${id}.part`;
+  const unpacked = `${dir}/.${artifact.binary}.${id}.new`;
+  const target = `${dir}/${artifact.binary}`;
+  try {
+    const actual = await fetchInto(spec, artifact, temp, options);
+    if (actual !== expected) {
+      throw new ToolDownloadError({
+        tool: spec.name,
+        url: artifact.url,
+        reason: "the sha256 does not match the release's checksum file",
+        expected,
+        actual,
+        manual: spec.manual,
+      });
+    }
+    let ready = temp;
+    if (artifact.member !== undefined) {
+      const file = await Deno.open(temp, { read: true });
+      let bytes: Uint8Array;
+      try {
+        bytes = await extractMember(file.readable, artifact.member);
+      } catch (cause) {
+        const why = cause instanceof UnsafeArchiveError ? cause.message : `cannot unpack: ${cause}`;
+        throw new ToolDownloadError({
+          tool: spec.name,
+          url: artifact.url,
+          reason: `refused the archive: ${why}`,
+          manual: spec.manual,
+          cause,
+        });
+      }
+      await Deno.writeFile(unpacked, bytes, { createNew: true, mode: 0o600 });
+      ready = unpacked;
+    }
+    await Deno.chmod(ready, 0o755);
+    await Deno.rename(ready, target);
+    return target;
+  } finally {
+    for (const f of [temp, unpacked]) await Deno.remove(f).catch(() => {});
+    await Deno.remove(dir).catch(() => {}); // only succeeds when empty (a failed first download)
+  }
+}
