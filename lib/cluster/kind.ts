@@ -66,6 +66,19 @@ function nodesReadyCommand(cluster: string): PlannedCommand {
 const CONFIG_PATH_PATCH =
   `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${CERTS_D}"\n`;
 const KUBELET_TLS_PATCH = stringify({ kind: "KubeletConfiguration", serverTLSBootstrap: true });
+const KUBELET_CGROUP_V1_PATCH = stringify({ kind: "KubeletConfiguration", failCgroupV1: false });
+
+/**
+ * Whether the kubelet of this Kubernetes version refuses a cgroup v1 host unless told
+ * (`failCgroupV1` defaults to true from 1.35 on). No version set: kind's default node image,
+ * which is newer than that for kind ≥ 0.30.
+ */
+export function kubeletRefusesCgroupV1(kubernetesVersion: string | undefined): boolean {
+  if (kubernetesVersion === undefined) return true;
+  const m = /^v?(\d+)\.(\d+)/.exec(kubernetesVersion);
+  if (!m) return true;
+  return Number(m[1]) > 1 || Number(m[2]) >= 35;
+}
 
 /** What a kind cluster bundles and how its nodes behave. */
 const KIND_CAPABILITIES: DistributionCapabilities = {
@@ -182,15 +195,21 @@ export function renderKindConfig(input: ProviderInput): Record<string, unknown> 
       disableDefaultCNI: true,
     };
   }
-  if (spec.metricsServer === "Enabled") {
-    const patches = Array.isArray(base.kubeadmConfigPatches)
-      ? [...base.kubeadmConfigPatches as string[]]
-      : [];
-    if (!patches.some((p) => typeof p === "string" && p.includes("serverTLSBootstrap"))) {
-      patches.push(KUBELET_TLS_PATCH);
-    }
-    out.kubeadmConfigPatches = patches;
+  const patches = Array.isArray(base.kubeadmConfigPatches)
+    ? [...base.kubeadmConfigPatches as string[]]
+    : [];
+  const has = (text: string) => patches.some((p) => typeof p === "string" && p.includes(text));
+  const before = patches.length;
+  if (spec.metricsServer === "Enabled" && !has("serverTLSBootstrap")) {
+    patches.push(KUBELET_TLS_PATCH);
   }
+  if (
+    input.hostCgroupVersion === 1 && kubeletRefusesCgroupV1(spec.kubernetesVersion) &&
+    !has("failCgroupV1")
+  ) {
+    patches.push(KUBELET_CGROUP_V1_PATCH);
+  }
+  if (patches.length > before) out.kubeadmConfigPatches = patches;
   return out;
 }
 

@@ -169,6 +169,16 @@ function resolvePinned(input: ClusterInput, options: InputOptions): ResolvedConf
   return pinKubeTarget(resolveClusterInput(input), options.baseDir);
 }
 
+/** The Docker host's cgroup version (`docker info`), or undefined when it does not say. */
+async function dockerCgroupVersion(runner: Runner): Promise<1 | 2 | undefined> {
+  const r = await runner.run("docker", ["info", "--format", "{{.CgroupVersion}}"], {
+    throwOnError: false,
+    timeoutMs: 30_000,
+  });
+  const v = r.stdout.trim();
+  return r.success && (v === "1" || v === "2") ? Number(v) as 1 | 2 : undefined;
+}
+
 /** Runs `work` holding the cluster's lock. */
 async function locked<T>(
   config: ResolvedConfig,
@@ -233,7 +243,12 @@ export async function createCluster(
     provider.plan(pinput); // merges the native config: fails here, before anything exists
     const result = await locked(config, pinput.stateDir, "create", async () => {
       await checkTools(provider, runner);
-      return await applyCluster(provider, pinput, { ...options, runner }, top);
+      const hostCgroupVersion = await dockerCgroupVersion(runner);
+      if (hostCgroupVersion === 1) {
+        top.log("warn", "the Docker host runs cgroup v1: kubelets are told to accept it");
+      }
+      const input = hostCgroupVersion === undefined ? pinput : { ...pinput, hostCgroupVersion };
+      return await applyCluster(provider, input, { ...options, runner }, top);
     });
     return result;
   } catch (error) {

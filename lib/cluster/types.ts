@@ -93,6 +93,11 @@ export interface ProviderInput {
   readonly nativePath?: string;
   /** The cluster's state directory (`~/.bosun/clusters/<name>`), where files are written. */
   readonly stateDir: string;
+  /**
+   * The Docker host's cgroup version, when known (`docker info`; create asks, plans made
+   * without Docker do not). Kind sets `failCgroupV1: false` for kubelets ≥ 1.35 on version 1.
+   */
+  readonly hostCgroupVersion?: 1 | 2;
 }
 
 /** What a provider would do to create a cluster. */

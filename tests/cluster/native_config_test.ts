@@ -573,3 +573,23 @@ Deno.test("plans name the exact native files and commands", () => {
   assert.equal(k3d.network, "k3d-dev");
   assert.equal(k3d.preCreateNetwork, true);
 });
+
+Deno.test("Kind: on a cgroup v1 Docker host, kubelets from 1.35 on are told to accept it", () => {
+  const patchesOf = (config: BosunConfig, host?: 1 | 2, native?: string) => {
+    const cfg = renderKindConfig({
+      ...input(config, native),
+      ...(host ? { hostCgroupVersion: host } : {}),
+    });
+    return ((cfg.kubeadmConfigPatches ?? []) as string[]).filter((p) => p.includes("failCgroupV1"));
+  };
+  const v136 = { spec: { kubernetesVersion: "v1.36.3" } };
+  assert.equal(patchesOf(v136, 1).length, 1);
+  assert.match(patchesOf(v136, 1)[0]!, /kind: KubeletConfiguration\nfailCgroupV1: false/);
+  assert.equal(patchesOf({}, 1).length, 1, "kind's default node image is ≥ 1.35");
+  assert.equal(patchesOf(v136, 2).length, 0, "cgroup v2: nothing");
+  assert.equal(patchesOf(v136).length, 0, "unknown host (a plan without Docker): nothing");
+  assert.equal(patchesOf({ spec: { kubernetesVersion: "1.34.2" } }, 1).length, 0);
+  const own = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nkubeadmConfigPatches:\n" +
+    "- |\n  kind: KubeletConfiguration\n  failCgroupV1: false\n";
+  assert.equal(patchesOf(v136, 1, own).length, 1, "the user's own patch is not doubled");
+});

@@ -346,6 +346,11 @@ function docker(ctx: Ctx): void | false {
   const { state, p } = ctx;
   const [a0, a1] = p.path;
   const pos = p.positionals;
+  if (a0 === "info") {
+    // Only what Bosun asks: the host's cgroup version (cgroup v2, as on current hosts).
+    if (p.flag("format") === "{{.CgroupVersion}}") return ctx.print("2");
+    return false;
+  }
   if (a0 === "version") {
     const format = p.flag("format");
     if (format === "{{.Server.Version}}" || format === "{{.Client.Version}}") {
