@@ -47,17 +47,20 @@ export class ToolDownloadError extends Error {
   readonly expected: string | undefined;
   /** The sha256 of what arrived, when known. */
   readonly actual: string | undefined;
+  /** The message without the manual install advice: what failed, where, and the checksums. */
+  readonly summary: string;
 
   /** Builds the message: tool, URL, reason, checksums, and the manual install. */
   constructor(init: ToolDownloadErrorInit) {
     const sums = init.expected === undefined
       ? ""
       : ` (expected sha256 ${init.expected}, got ${init.actual ?? "nothing"})`;
+    const summary = `Cannot download ${init.tool} from ${init.url}: ${init.reason}${sums}`;
     super(
-      `Cannot download ${init.tool} from ${init.url}: ${init.reason}${sums}. ` +
-        `Install it by hand: ${init.manual}`,
+      `${summary}. Install it by hand: ${init.manual}`,
       init.cause === undefined ? undefined : { cause: init.cause },
     );
+    this.summary = summary;
     this.name = "ToolDownloadError";
     this.tool = init.tool;
     this.url = init.url;

@@ -253,8 +253,8 @@ export async function resolveTool(
         const path = await goInstall(spec, go, paths.dir, runner, options);
         return { name, version: spec.version, source: "go-install" as const, path };
       }
-      const why = failure instanceof Error
-        ? failure.message
+      const why = failure instanceof ToolDownloadError
+        ? failure.summary
         : !download
         ? "downloads are off (BOSUN_OFFLINE / --no-download)"
         : artifact === undefined
