@@ -43,7 +43,7 @@ const BIN = "/fakebin/releases/download/v1.2.3/fakebin-linux-amd64";
 const TAR = "/faketar/releases/download/v1.2.3/faketar_Linux_amd64.tar.gz";
 const TAR_SUMS = "/faketar/releases/download/v1.2.3/faketar_checksums.txt";
 
-async function publishBin(server: ReleaseServer, bytes: Uint8Array, listed = bytes) {
+function publishBin(server: ReleaseServer, bytes: Uint8Array, listed = bytes): void {
   server.files.set(BIN, bytes);
   server.files.set(
     `${BIN}.sha256sum`,
@@ -51,7 +51,7 @@ async function publishBin(server: ReleaseServer, bytes: Uint8Array, listed = byt
   );
 }
 
-async function publishTar(server: ReleaseServer, tar: Uint8Array) {
+function publishTar(server: ReleaseServer, tar: Uint8Array): void {
   server.files.set(TAR, tar);
   server.files.set(
     TAR_SUMS,
@@ -102,7 +102,7 @@ Deno.test("tools: downloads verified artifacts from a release page, caches them,
   const run = async (path: string) => (await defaultRunner.run(path, ["--version"])).stdout.trim();
   try {
     await t.step("first use downloads, verifies and installs an executable", async () => {
-      await publishBin(server, fakeTool("fakebin", "1.2.3"));
+      publishBin(server, fakeTool("fakebin", "1.2.3"));
       server.requests.length = 0;
       const tool = await resolveTool("fakebin", options());
       assert.deepEqual(tool, {
@@ -124,7 +124,7 @@ Deno.test("tools: downloads verified artifacts from a release page, caches them,
     });
 
     await t.step("a tarball is verified, then its member unpacked", async () => {
-      await publishTar(
+      publishTar(
         server,
         await tarGz({ "README.md": new Uint8Array(3), faketar: fakeTool("faketar", "1.2.3") }),
       );
@@ -139,7 +139,7 @@ Deno.test("tools: downloads verified artifacts from a release page, caches them,
       async () => {
         const good = fakeTool("fakebin", "1.2.3");
         const evil = new TextEncoder().encode("#!/bin/sh\ntouch " + `${tmp}/pwned\n`);
-        await publishBin(server, evil, good);
+        publishBin(server, evil, good);
         const err = await rejection(resolveTool("fakebin", options({ cacheDir: `${tmp}/c2` })));
         assert.ok(err instanceof ToolNotFoundError);
         assert.match(err.message, new RegExp(`${server.origin}${BIN}`));
@@ -156,7 +156,7 @@ Deno.test("tools: downloads verified artifacts from a release page, caches them,
 
     await t.step("a download cut off halfway is refused; nothing is cached", async () => {
       const good = fakeTool("fakebin", "1.2.3");
-      await publishBin(server, good);
+      publishBin(server, good);
       server.files.set(BIN, { truncated: good });
       const err = await rejection(resolveTool("fakebin", options({ cacheDir: `${tmp}/c3` })));
       assert.ok(err instanceof ToolNotFoundError);
@@ -165,7 +165,7 @@ Deno.test("tools: downloads verified artifacts from a release page, caches them,
     });
 
     await t.step("two concurrent resolutions make one download", async () => {
-      await publishBin(server, fakeTool("fakebin", "1.2.3"));
+      publishBin(server, fakeTool("fakebin", "1.2.3"));
       server.requests.length = 0;
       const [a, b] = await Promise.all([
         resolveTool("fakebin", options({ cacheDir: `${tmp}/c4` })),
@@ -177,7 +177,7 @@ Deno.test("tools: downloads verified artifacts from a release page, caches them,
     });
 
     await t.step("an archive with a ../ entry is refused; nothing is written", async () => {
-      await publishTar(
+      publishTar(
         server,
         await tarGz({
           "../evil": fakeTool("evil", "6.6.6"),
