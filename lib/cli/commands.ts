@@ -17,6 +17,7 @@ import { registerKsail } from "./ksail.ts";
 import { registerGitOps } from "./gitops.ts";
 import { registerCluster, registerImages } from "./cluster.ts";
 import { registerSecrets } from "./secrets.ts";
+import { registerTools } from "./tools.ts";
 
 /** Adds command groups to the program. */
 export type RegisterCommands = (program: Command) => void;
@@ -33,6 +34,7 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerWorkflows,
   registerGitOps,
   registerSecrets,
+  registerTools,
   registerKsail,
   registerCompletions,
 ];

@@ -36,14 +36,30 @@ export interface FindToolOptions {
   readonly searchPath?: string;
 }
 
-/** Install hints for the tools Bosun drives. */
+/**
+ * Install hints for the tools Bosun drives. The tools of Bosun's catalogue
+ * (lib/tools: kind, k3d, helm, talosctl, kwokctl, eksctl) can be fetched,
+ * pinned and checksum-verified, with `bosun tools install <name>`; `findTool`
+ * itself still searches only PATH (or an explicit path).
+ */
 export const INSTALL_HINTS: Readonly<Record<string, string>> = {
   docker: "Install Docker Engine or Docker Desktop: https://docs.docker.com/get-docker/",
-  kind: "Install kind: `go install sigs.k8s.io/kind@latest` (https://kind.sigs.k8s.io/)",
-  k3d: "Install k3d: https://k3d.io/#installation",
-  talosctl: "Install talosctl: https://www.talos.dev/latest/talos-guides/install/talosctl/",
-  eksctl: "Install eksctl and its anywhere plugin: https://anywhere.eks.amazonaws.com/docs/",
-  helm: "Install Helm 3.x or 4.x: https://helm.sh/docs/intro/install/",
+  kind: "Install kind: `bosun tools install kind` fetches the pinned, verified one " +
+    "(`bosun tools path kind` prints where; put that directory on PATH), or " +
+    "`go install sigs.k8s.io/kind@v0.33.0` (https://kind.sigs.k8s.io/)",
+  k3d: "Install k3d: `bosun tools install k3d` fetches the pinned, verified one " +
+    "(`bosun tools path k3d` prints where; put that directory on PATH), or see " +
+    "https://k3d.io/#installation",
+  talosctl: "Install talosctl: `bosun tools install talosctl` fetches the pinned, verified one " +
+    "(`bosun tools path talosctl` prints where; put that directory on PATH), or see " +
+    "https://www.talos.dev/latest/talos-guides/install/talosctl/",
+  eksctl: "Install eksctl and its anywhere plugin: `bosun tools install eksctl` fetches eksctl " +
+    "itself (pinned, verified); the plugin: https://anywhere.eks.amazonaws.com/docs/",
+  helm: "Install Helm 3.x or 4.x: `bosun tools install helm` fetches the pinned, verified one " +
+    "(`bosun tools path helm` prints where; put that directory on PATH), or see " +
+    "https://helm.sh/docs/intro/install/",
+  kwokctl: "Install kwokctl: `bosun tools install kwokctl` (go install of the pinned version), " +
+    "or `go install sigs.k8s.io/kwok/cmd/kwokctl@v0.8.0`",
   kubectl: "Install kubectl: https://kubernetes.io/docs/tasks/tools/",
   gpg: "Install GnuPG (`apt-get install gnupg`, `brew install gnupg`).",
   age: "Install age (`apt-get install age`, `brew install age`).",
