@@ -6,7 +6,7 @@
  * (in this process or another) download once.
  *
  * Proxies: Deno's `fetch` reads `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` itself,
- * so nothing here handles them.
+ * so nothing here handles them (tests/tools/proxy_test.ts checks both).
  *
  * @module
  */
