@@ -7,7 +7,7 @@
  * @module
  */
 
-import { findTool, type Runner, ToolNotFoundError } from "../exec/mod.ts";
+import { CommandError, findTool, type Runner, ToolNotFoundError } from "../exec/mod.ts";
 import { defaultRunner, isExecutable, which } from "../exec/mod.ts";
 import type { Reporter, Step } from "../ui/mod.ts";
 import {
@@ -249,12 +249,20 @@ export async function resolveTool(
           failure = err;
         }
       }
+      const reasons: string[] = [];
+      if (failure instanceof ToolDownloadError) reasons.push(failure.summary);
       if (go !== undefined && spec.goPackage !== undefined) {
-        const path = await goInstall(spec, go, paths.dir, runner, options);
-        return { name, version: spec.version, source: "go-install" as const, path };
+        try {
+          const path = await goInstall(spec, go, paths.dir, runner, options);
+          return { name, version: spec.version, source: "go-install" as const, path };
+        } catch (err) {
+          if (!(err instanceof CommandError)) throw err;
+          const said = err.stderr.trim().split("\n").slice(-3).join(" | ");
+          reasons.push(`\`go install ${spec.goPackage}@v${spec.version}\` failed: ${said}`);
+        }
       }
-      const why = failure instanceof ToolDownloadError
-        ? failure.summary
+      const why = reasons.length > 0
+        ? reasons.join("; ")
         : !download
         ? "downloads are off (BOSUN_OFFLINE / --no-download)"
         : artifact === undefined

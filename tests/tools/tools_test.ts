@@ -211,6 +211,57 @@ Deno.test("tools: downloads verified artifacts from a release page, caches them,
       },
     );
 
+    await t.step("the reporter says which source was used", async () => {
+      const lines: string[] = [];
+      const step = { succeed() {}, fail() {}, skip() {}, update() {}, log() {}, step: () => step };
+      const reporter = { step: () => step, log: (_l: string, m: string) => lines.push(m) };
+      await resolveTool("fakebin", options({ reporter }));
+      assert.deepEqual(lines, [`fakebin 1.2.3 (cache): ${cacheDir}/fakebin/1.2.3/fakebin`]);
+    });
+
+    await t.step(
+      "a failed download falls back to go install; if that fails too, both are named",
+      async () => {
+        const bin = `${tmp}/gobin`;
+        await Deno.mkdir(bin);
+        // A stub go: only `go install example.test/fakebin@v1.2.3` with GOBIN set is accepted.
+        await Deno.writeTextFile(
+          `${bin}/go`,
+          `#!/bin/sh
+[ "$1 $2 $#" = "install example.test/fakebin@v1.2.3 2" ] && [ -n "$GOBIN" ] || { echo "unexpected: go $*" >&2; exit 2; }
+[ -f "${tmp}/go-works" ] || { echo "go: example.test/fakebin@v1.2.3: unrecognized import path" >&2; exit 1; }
+printf '#!/bin/sh\\necho "fakebin v1.2.3"\\n' > "$GOBIN/fakebin" && chmod +x "$GOBIN/fakebin"
+`,
+        );
+        await Deno.chmod(`${bin}/go`, 0o755);
+        const catalogue = specs(server.origin);
+        const withGo = {
+          ...catalogue,
+          fakebin: { ...catalogue.fakebin!, goPackage: "example.test/fakebin" },
+        };
+        const viaGo = options({
+          catalogue: withGo,
+          searchPath: bin,
+          goInstall: true,
+          cacheDir: `${tmp}/c7`,
+        });
+        publishBin(server, new TextEncoder().encode("tampered"), fakeTool("fakebin", "1.2.3"));
+        const both = await rejection(resolveTool("fakebin", viaGo));
+        assert.match(
+          both.message,
+          /the sha256 does not match .*; `go install example\.test\/fakebin@v1\.2\.3` failed: go: example\.test\/fakebin@v1\.2\.3: unrecognized import path/,
+        );
+        await Deno.writeTextFile(`${tmp}/go-works`, "");
+        const built = await resolveTool("fakebin", viaGo);
+        assert.deepEqual([built.source, built.path], [
+          "go-install",
+          `${tmp}/c7/fakebin/1.2.3/fakebin`,
+        ]);
+        assert.equal(await run(built.path), "fakebin v1.2.3");
+        assert.deepEqual(await entries(`${tmp}/c7/fakebin/1.2.3`), ["fakebin"]);
+      },
+    );
+
     await t.step(
       "BOSUN_<TOOL> wins; an old tool on PATH is passed over for the pinned one",
       async () => {
