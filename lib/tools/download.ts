@@ -17,12 +17,28 @@ import type { Artifact, ToolSpec } from "./catalogue.ts";
 import { ToolDownloadError } from "./errors.ts";
 import { extractMember, UnsafeArchiveError } from "./_tar.ts";
 
-/** Options for {@linkcode downloadTool}. */
+/** How to fetch: HTTP client, request hook, idle timeout. */
 export interface DownloadOptions {
   /** HTTP client for `fetch` (a custom CA, for example). @default Deno's default client */
   readonly client?: Deno.HttpClient;
   /** Called once per HTTP request with its URL (progress, tests). */
   readonly onRequest?: (url: string) => void;
+  /** Give up when no byte arrives for this long, in milliseconds. @default 60_000 */
+  readonly idleTimeoutMs?: number;
+}
+
+/** An abort signal that fires after `ms` without a call to `touch()`. */
+function idleTimer(ms: number) {
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), ms);
+  return {
+    signal: controller.signal,
+    touch() {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), ms);
+    },
+    stop: () => clearTimeout(timer),
+  };
 }
 
 /**
@@ -40,6 +56,22 @@ export async function withFileLock<T>(path: string, work: () => Promise<T>): Pro
     return await work();
   } finally {
     file.close();
+  }
+}
+
+/**
+ * Removes what an interrupted download or `go install` left in a tool version's
+ * directory (names starting with `.`). Only call it holding that version's lock.
+ *
+ * @param dir The tool version's cache directory; missing is fine.
+ */
+export async function removeLeftovers(dir: string): Promise<void> {
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.name.startsWith(".")) await Deno.remove(`${dir}/${e.name}`, { recursive: true });
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
 }
 
@@ -74,6 +106,7 @@ async function get(
   spec: ToolSpec,
   url: string,
   options: DownloadOptions,
+  signal: AbortSignal,
 ): Promise<Response> {
   if (new URL(url).protocol !== "https:") {
     throw new ToolDownloadError({
@@ -86,12 +119,17 @@ async function get(
   options.onRequest?.(url);
   let response: Response;
   try {
-    response = await fetch(url, options.client === undefined ? {} : { client: options.client });
+    response = await fetch(
+      url,
+      options.client === undefined ? { signal } : { signal, client: options.client },
+    );
   } catch (cause) {
     throw new ToolDownloadError({
       tool: spec.name,
       url,
-      reason: `the request failed (${cause instanceof Error ? cause.message : String(cause)})`,
+      reason: signal.aborted
+        ? "no answer within the idle timeout"
+        : `the request failed (${cause instanceof Error ? cause.message : String(cause)})`,
       manual: spec.manual,
       cause,
     });
@@ -122,7 +160,22 @@ async function publishedSha256(
       manual: spec.manual,
     });
   }
-  const text = await (await get(spec, url, options)).text();
+  const idle = idleTimer(options.idleTimeoutMs ?? 60_000);
+  let text: string;
+  try {
+    text = await (await get(spec, url, options, idle.signal)).text();
+  } catch (cause) {
+    if (cause instanceof ToolDownloadError) throw cause;
+    throw new ToolDownloadError({
+      tool: spec.name,
+      url,
+      reason: idle.signal.aborted ? "the checksum file stalled" : `cannot read it (${cause})`,
+      manual: spec.manual,
+      cause,
+    });
+  } finally {
+    idle.stop();
+  }
   const sum = checksumFor(text, artifact.asset);
   if (sum === undefined) {
     throw new ToolDownloadError({
@@ -142,13 +195,34 @@ async function fetchInto(
   temp: string,
   options: DownloadOptions,
 ): Promise<string> {
-  const response = await get(spec, artifact.url, options);
+  const idle = idleTimer(options.idleTimeoutMs ?? 60_000);
+  try {
+    return await stream(
+      spec,
+      artifact,
+      temp,
+      await get(spec, artifact.url, options, idle.signal),
+      idle,
+    );
+  } finally {
+    idle.stop();
+  }
+}
+
+async function stream(
+  spec: ToolSpec,
+  artifact: Artifact,
+  temp: string,
+  response: Response,
+  idle: { readonly signal: AbortSignal; touch(): void },
+): Promise<string> {
   const declared = response.headers.get("content-length");
   const hash = sha256.create();
   let received = 0;
   const file = await Deno.open(temp, { createNew: true, write: true, mode: 0o600 });
   try {
     for await (const chunk of response.body ?? new ReadableStream<Uint8Array>()) {
+      idle.touch();
       hash.update(chunk);
       received += chunk.length;
       let written = 0;
@@ -159,7 +233,11 @@ async function fetchInto(
       tool: spec.name,
       url: artifact.url,
       reason: `the download broke off after ${received} bytes (${
-        cause instanceof Error ? cause.message : String(cause)
+        idle.signal.aborted
+          ? "nothing arrived within the idle timeout"
+          : cause instanceof Error
+          ? cause.message
+          : String(cause)
       })`,
       manual: spec.manual,
       cause,
@@ -178,27 +256,34 @@ async function fetchInto(
   return bytesToHex(hash.digest());
 }
 
+/** Options for {@linkcode downloadTool}. */
+export interface DownloadToolOptions extends DownloadOptions {
+  /** The tool's artifact for the platform wanted. */
+  readonly artifact: Artifact;
+  /** The cache directory of this tool version; created, and removed again if left empty. */
+  readonly dir: string;
+}
+
 /**
  * Downloads, verifies and installs one artifact as `<dir>/<binary>`. The caller
  * holds the lock; `dir` is created. Every temp file is removed, and `dir` too when
  * it was empty before, whatever happens.
  *
  * @param spec The tool.
- * @param artifact Its artifact for this platform.
- * @param dir The cache directory of this tool version.
- * @param options HTTP client and request hook.
+ * @param options Its artifact for this platform, the cache directory of this tool version,
+ *   and how to fetch.
  * @returns The installed executable's path.
  * @throws {ToolDownloadError} When a request fails, the checksum file does not list the
  *   artifact, the sha256 differs, the body is truncated or the archive is unsafe.
  */
 export async function downloadTool(
   spec: ToolSpec,
-  artifact: Artifact,
-  dir: string,
-  options: DownloadOptions = {},
+  options: DownloadToolOptions,
 ): Promise<string> {
+  const { artifact, dir } = options;
   const expected = await publishedSha256(spec, artifact, options);
   await Deno.mkdir(dir, { recursive: true });
+  await removeLeftovers(dir);
   const id = crypto.randomUUID();
   const temp = `${dir}/.${artifact.asset}.${id}.part`;
   const unpacked = `${dir}/.${artifact.binary}.${id}.new`;

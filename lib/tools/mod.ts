@@ -17,5 +17,12 @@
 
 export * from "./catalogue.ts";
 export * from "./errors.ts";
-export { checksumFor, type DownloadOptions, downloadTool, withFileLock } from "./download.ts";
+export {
+  checksumFor,
+  type DownloadOptions,
+  downloadTool,
+  type DownloadToolOptions,
+  removeLeftovers,
+  withFileLock,
+} from "./download.ts";
 export * from "./resolve.ts";

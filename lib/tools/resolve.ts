@@ -18,7 +18,7 @@ import {
   TOOL_CATALOGUE,
   type ToolSpec,
 } from "./catalogue.ts";
-import { downloadTool, withFileLock } from "./download.ts";
+import { downloadTool, removeLeftovers, withFileLock } from "./download.ts";
 import { ToolDownloadError } from "./errors.ts";
 
 /** Where a resolved tool came from. */
@@ -62,6 +62,8 @@ export interface ResolveToolOptions {
   readonly client?: Deno.HttpClient;
   /** Called once per HTTP request with its URL. */
   readonly onRequest?: (url: string) => void;
+  /** Give up on a download when no byte arrives for this long, in milliseconds. @default 60_000 */
+  readonly idleTimeoutMs?: number;
   /** Runs the version checks and `go install`. @default defaultRunner */
   readonly runner?: Runner;
   /** Where to say which source was used and to show downloads. */
@@ -237,9 +239,12 @@ export async function resolveTool(
       if (download && artifact !== undefined && spec.checksum !== undefined) {
         const step = options.reporter?.step(`Download ${name} ${spec.version}`);
         try {
-          const path = await downloadTool(spec, artifact, paths.dir, {
+          const path = await downloadTool(spec, {
+            artifact,
+            dir: paths.dir,
             ...(options.client ? { client: options.client } : {}),
             ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+            ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
           });
           step?.succeed("sha256 verified");
           return { name, version: spec.version, source: "download" as const, path };
@@ -287,6 +292,7 @@ async function goInstall(
 ): Promise<string> {
   const step = options.reporter?.step(`go install ${spec.goPackage}@v${spec.version}`);
   await Deno.mkdir(dir, { recursive: true });
+  await removeLeftovers(dir);
   const gobin = await Deno.makeTempDir({ dir, prefix: ".gobin-" });
   try {
     await runner.run(go, ["install", `${spec.goPackage}@v${spec.version}`], {

@@ -44,8 +44,11 @@ export async function tarGz(files: Readonly<Record<string, Uint8Array>>): Promis
   return new Uint8Array(await new Response(gz).arrayBuffer());
 }
 
-/** What a path serves: bytes, or bytes cut off halfway by a broken connection. */
-export type Served = Uint8Array | { readonly truncated: Uint8Array };
+/** What a path serves: bytes, bytes cut off halfway by a broken connection, or half then silence. */
+export type Served =
+  | Uint8Array
+  | { readonly truncated: Uint8Array }
+  | { readonly stalled: Uint8Array };
 
 /** The running server. */
 export interface ReleaseServer {
@@ -78,7 +81,8 @@ export async function startReleaseServer(dir: string): Promise<ReleaseServer> {
     const served = files.get(path);
     if (served === undefined) return new Response("not found", { status: 404 });
     if (served instanceof Uint8Array) return new Response(served as BodyInit);
-    const half = served.truncated.subarray(0, Math.floor(served.truncated.length / 2));
+    const whole = "truncated" in served ? served.truncated : served.stalled;
+    const half = whole.subarray(0, Math.floor(whole.length / 2));
     let sent = false;
     const body = new ReadableStream<Uint8Array>({
       async pull(c) {
@@ -88,7 +92,8 @@ export async function startReleaseServer(dir: string): Promise<ReleaseServer> {
           return;
         }
         await new Promise((r) => setTimeout(r, 50)); // the headers and first half are on the wire
-        c.error(new Error("connection cut"));
+        if ("truncated" in served) c.error(new Error("connection cut"));
+        else await new Promise(() => {}); // silence until the client hangs up
       },
     });
     return new Response(body);

@@ -164,6 +164,33 @@ Deno.test("tools: downloads verified artifacts from a release page, caches them,
       assert.deepEqual(await entries(`${tmp}/c3/fakebin`), [".1.2.3.lock"]);
     });
 
+    await t.step(
+      "a download that stalls is given up after the idle timeout; nothing is cached",
+      async () => {
+        const good = fakeTool("fakebin", "1.2.3");
+        publishBin(server, good);
+        server.files.set(BIN, { stalled: good });
+        const err = await rejection(
+          resolveTool("fakebin", options({ cacheDir: `${tmp}/c8`, idleTimeoutMs: 300 })),
+        );
+        assert.match(
+          err.message,
+          /broke off after \d+ bytes \(nothing arrived within the idle timeout\)/,
+        );
+        assert.deepEqual(await entries(`${tmp}/c8/fakebin`), [".1.2.3.lock"]);
+      },
+    );
+
+    await t.step("leftovers of an interrupted download are cleared under the lock", async () => {
+      publishBin(server, fakeTool("fakebin", "1.2.3"));
+      const dir = `${tmp}/c9/fakebin/1.2.3`;
+      await Deno.mkdir(`${dir}/.gobin-123`, { recursive: true });
+      await Deno.writeTextFile(`${dir}/.fakebin-linux-amd64.dead.part`, "half");
+      const tool = await resolveTool("fakebin", options({ cacheDir: `${tmp}/c9` }));
+      assert.equal(tool.source, "download");
+      assert.deepEqual(await entries(dir), ["fakebin"]);
+    });
+
     await t.step("two concurrent resolutions make one download", async () => {
       publishBin(server, fakeTool("fakebin", "1.2.3"));
       server.requests.length = 0;
