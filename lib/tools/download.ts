@@ -102,48 +102,54 @@ export function checksumFor(text: string, asset: string): string | undefined {
   return undefined;
 }
 
+/** Redirects followed per request (GitHub sends release assets to its object store). */
+const MAX_REDIRECTS = 5;
+
+/** GETs `url`, following redirects by hand so that every hop must be `https:`. */
 async function get(
   spec: ToolSpec,
   url: string,
   options: DownloadOptions,
   signal: AbortSignal,
 ): Promise<Response> {
-  if (new URL(url).protocol !== "https:") {
-    throw new ToolDownloadError({
-      tool: spec.name,
-      url,
-      reason: "only https: URLs are fetched",
-      manual: spec.manual,
-    });
+  let current = url;
+  for (let hop = 0;; hop++) {
+    const fail = (reason: string, cause?: unknown) =>
+      new ToolDownloadError({
+        tool: spec.name,
+        url: current === url ? url : `${url} (redirected to ${current})`,
+        reason,
+        manual: spec.manual,
+        ...(cause === undefined ? {} : { cause }),
+      });
+    if (new URL(current).protocol !== "https:") throw fail("only https: URLs are fetched");
+    options.onRequest?.(current);
+    let response: Response;
+    try {
+      const init: RequestInit & { client?: Deno.HttpClient } = { signal, redirect: "manual" };
+      if (options.client !== undefined) init.client = options.client;
+      response = await fetch(current, init);
+    } catch (cause) {
+      throw fail(
+        signal.aborted
+          ? "no answer within the idle timeout"
+          : `the request failed (${cause instanceof Error ? cause.message : String(cause)})`,
+        cause,
+      );
+    }
+    const location = response.headers.get("location");
+    if (response.status >= 300 && response.status < 400 && location !== null) {
+      await response.body?.cancel();
+      if (hop >= MAX_REDIRECTS) throw fail(`more than ${MAX_REDIRECTS} redirects`);
+      current = new URL(location, current).href;
+      continue;
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw fail(`HTTP ${response.status}`);
+    }
+    return response;
   }
-  options.onRequest?.(url);
-  let response: Response;
-  try {
-    response = await fetch(
-      url,
-      options.client === undefined ? { signal } : { signal, client: options.client },
-    );
-  } catch (cause) {
-    throw new ToolDownloadError({
-      tool: spec.name,
-      url,
-      reason: signal.aborted
-        ? "no answer within the idle timeout"
-        : `the request failed (${cause instanceof Error ? cause.message : String(cause)})`,
-      manual: spec.manual,
-      cause,
-    });
-  }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new ToolDownloadError({
-      tool: spec.name,
-      url,
-      reason: `HTTP ${response.status}`,
-      manual: spec.manual,
-    });
-  }
-  return response;
 }
 
 async function publishedSha256(

@@ -44,11 +44,15 @@ export async function tarGz(files: Readonly<Record<string, Uint8Array>>): Promis
   return new Uint8Array(await new Response(gz).arrayBuffer());
 }
 
-/** What a path serves: bytes, bytes cut off halfway by a broken connection, or half then silence. */
+/**
+ * What a path serves: bytes, bytes cut off halfway by a broken connection, half then silence,
+ * or a 302 to another URL.
+ */
 export type Served =
   | Uint8Array
   | { readonly truncated: Uint8Array }
-  | { readonly stalled: Uint8Array };
+  | { readonly stalled: Uint8Array }
+  | { readonly redirect: string };
 
 /** The running server. */
 export interface ReleaseServer {
@@ -81,6 +85,9 @@ export async function startReleaseServer(dir: string): Promise<ReleaseServer> {
     const served = files.get(path);
     if (served === undefined) return new Response("not found", { status: 404 });
     if (served instanceof Uint8Array) return new Response(served as BodyInit);
+    if ("redirect" in served) {
+      return new Response(null, { status: 302, headers: { location: served.redirect } });
+    }
     const whole = "truncated" in served ? served.truncated : served.stalled;
     const half = whole.subarray(0, Math.floor(whole.length / 2));
     let sent = false;

@@ -191,6 +191,24 @@ Deno.test("tools: downloads verified artifacts from a release page, caches them,
       assert.deepEqual(await entries(dir), ["fakebin"]);
     });
 
+    await t.step("redirects are followed only to https: URLs", async () => {
+      const good = fakeTool("fakebin", "1.2.3");
+      publishBin(server, good);
+      server.files.set(BIN, { redirect: "/objects/fakebin-blob" });
+      server.files.set("/objects/fakebin-blob", good);
+      server.requests.length = 0;
+      const tool = await resolveTool("fakebin", options({ cacheDir: `${tmp}/c10` }));
+      assert.equal(tool.source, "download");
+      assert.deepEqual(server.requests, [`${BIN}.sha256sum`, BIN, "/objects/fakebin-blob"]);
+      server.files.set(BIN, { redirect: "http://127.0.0.1:9/fakebin-blob" });
+      const err = await rejection(resolveTool("fakebin", options({ cacheDir: `${tmp}/c11` })));
+      assert.match(
+        err.message,
+        /redirected to http:\/\/127\.0\.0\.1:9\/fakebin-blob\): only https: URLs are fetched/,
+      );
+      assert.deepEqual(await entries(`${tmp}/c11/fakebin`), [".1.2.3.lock"]);
+    });
+
     await t.step("two concurrent resolutions make one download", async () => {
       publishBin(server, fakeTool("fakebin", "1.2.3"));
       server.requests.length = 0;
