@@ -175,8 +175,19 @@ export async function resolveTool(
     runner,
   };
 
-  const explicit = options.path ?? (env(toolEnvVar(name)) || undefined);
+  const fromEnv = env(toolEnvVar(name)) || undefined;
+  const explicit = options.path ?? fromEnv;
   if (explicit !== undefined) {
+    if (!(await isExecutable(explicit))) {
+      const origin = options.path !== undefined ? "the configured path" : toolEnvVar(name);
+      throw new ToolNotFoundError({
+        tool: name,
+        minimum: minVersion,
+        hint: `${origin} is ${JSON.stringify(explicit)}, which is not an executable file: ` +
+          `fix it, or ${options.path !== undefined ? "remove it" : "unset it"} to let Bosun look ` +
+          "on PATH, in its cache and on the tool's release page",
+      });
+    }
     const found = await findTool(name, { ...check, path: explicit });
     return report({
       name,

@@ -326,6 +326,12 @@ printf '#!/bin/sh\\necho "fakebin v1.2.3"\\n' > "$GOBIN/fakebin" && chmod +x "$G
         try {
           const explicit = await resolveTool("fakebin", options({ searchPath: bin }));
           assert.deepEqual([explicit.source, explicit.version], ["explicit", "1.2.3"]);
+          env.BOSUN_FAKEBIN = `${tmp}/nowhere/fakebin`;
+          const wrong = await rejection(resolveTool("fakebin", options({ searchPath: bin })));
+          assert.match(
+            wrong.message,
+            /BOSUN_FAKEBIN is ".*\/nowhere\/fakebin", which is not an executable file/,
+          );
         } finally {
           delete env.BOSUN_FAKEBIN;
         }
