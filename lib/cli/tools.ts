@@ -31,7 +31,8 @@ export function registerTools(program: Command): void {
     .description("Print every tool with its version, source (explicit, path, cache) and path")
     .addHelpText(
       "after",
-      "\nNothing is downloaded. Sources: explicit (BOSUN_<TOOL>), path (PATH, recent enough),\n" +
+      "\nExamples:\n  bosun tools list\n  bosun tools list --json\n\n" +
+        "Nothing is downloaded. Sources: explicit (BOSUN_<TOOL>), path (PATH, recent enough),\n" +
         "cache (~/.cache/bosun/tools/<tool>/<version>/); missing ones say how to get them.",
     )
     .action(async (_opts: unknown, command: Command) => {
@@ -89,7 +90,10 @@ export function registerTools(program: Command): void {
   tools.command("path <name>")
     .description("Print the path of one tool, fetching it when missing (unless --no-download)")
     .option("--no-download", "use only what is on the machine, the cache and `go install`")
-    .addHelpText("after", '\nExample:\n  "$(bosun tools path kind)" get clusters')
+    .addHelpText(
+      "after",
+      '\nExamples:\n  bosun tools path kind\n  "$(bosun tools path kind)" get clusters',
+    )
     .action(async (name: string, flags: ToolsFlags, command: Command) => {
       const { resolveTool } = await import("../tools/mod.ts");
       const tool = await resolveTool(name, { ...downloadOption(flags) });
