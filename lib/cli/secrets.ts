@@ -305,9 +305,10 @@ export function registerSecrets(program: Command): void {
     .description("generate an age key (prints it, or writes/imports it)")
     .option("-o, --output <file>", "write the key file here (mode 0600)")
     .option("--import", "add it to the sops keys file ($SOPS_AGE_KEY_FILE or the default)")
-    .action(async (f: { output?: string; import?: boolean }, command: Command) => {
+    .option("--pq", "a post-quantum hybrid key (age1pq1…, ML-KEM-768 + X25519)")
+    .action(async (f: { output?: string; import?: boolean; pq?: boolean }, command: Command) => {
       const { generateAgeKey } = await import("../sops/mod.ts");
-      const key = await generateAgeKey(f.import ? { keysFile: true } : {});
+      const key = await generateAgeKey({ ...(f.import ? { keysFile: true } : {}), pq: !!f.pq });
       if (f.output) {
         const { writeFileAtomic } = await import("../fs/mod.ts");
         await writeFileAtomic(f.output, key.fileText, { mode: 0o600 });

@@ -111,8 +111,8 @@ const sops = object<SopsSpec>("SOPS recipients for the repository's secrets.", {
     description: "age recipients.",
     items: {
       type: "string",
-      pattern: /^(age1[02-9ac-hj-np-z]{58}|ssh-ed25519 .+)$/,
-      patternHint: "an age recipient (age1…) or an ssh-ed25519 public key",
+      pattern: /^(age1[02-9ac-hj-np-z]{58}|age1pq1[02-9ac-hj-np-z]+|ssh-ed25519 .+)$/,
+      patternHint: "an age recipient (age1… or post-quantum age1pq1…) or an ssh-ed25519 public key",
       description: "An age recipient.",
     },
   },

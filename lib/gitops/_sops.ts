@@ -49,7 +49,7 @@ export async function findAgeKeys(
   }
 }
 
-function checked(config: ResolvedConfig, text: string, where: string): string {
+async function checked(config: ResolvedConfig, text: string, where: string): Promise<string> {
   const identities = text.split(/\r?\n/).map((l) => l.trim()).filter((l) =>
     /^AGE-SECRET-KEY-1[0-9A-Z]+$/.test(l)
   );
@@ -59,16 +59,16 @@ function checked(config: ResolvedConfig, text: string, where: string): string {
       `${where} holds no AGE-SECRET-KEY-1… identity`,
     );
   }
-  const pairs = identities.map((identity, i) => {
+  const pairs = await Promise.all(identities.map(async (identity, i) => {
     try {
-      return { identity, recipient: recipientOfIdentity(identity) };
+      return { identity, recipient: await recipientOfIdentity(identity) };
     } catch {
       throw new GitOpsConfigError(
         config.metadata.name,
         `${where}: identity number ${i + 1} is not a valid age X25519 identity`,
       );
     }
-  });
+  }));
   const wanted = new Set(config.spec.sops.age);
   const kept = wanted.size ? pairs.filter((p) => wanted.has(p.recipient)) : pairs;
   if (!kept.length) {

@@ -6,7 +6,7 @@
  */
 
 import { writeFileAtomic } from "../fs/mod.ts";
-import { generateX25519, recipientOfIdentity } from "./keys/_age.ts";
+import { generateIdentity, recipientOfIdentity } from "./keys/_age.ts";
 import { defaultAgeKeysFile } from "./keys/age.ts";
 import { SopsError } from "./errors.ts";
 
@@ -26,10 +26,13 @@ export interface AgeKeyPair {
 export interface GenerateAgeKeyOptions {
   /** Also import the key into this keys file (`true`: the default sops keys file). */
   readonly keysFile?: string | boolean;
+  /** A post-quantum hybrid key (`AGE-SECRET-KEY-PQ-1…` / `age1pq1…`, ML-KEM-768 + X25519). */
+  readonly pq?: boolean;
 }
 
 /**
- * Generates a new age X25519 identity (the same format as `age-keygen`).
+ * Generates a new age identity: X25519, or post-quantum hybrid with `pq`
+ * (the same formats as `age-keygen` and `age-keygen -pq`).
  *
  * @param options Whether to import it into a keys file.
  * @returns The identity, its recipient and the keys-file text.
@@ -44,7 +47,7 @@ export interface GenerateAgeKeyOptions {
  * ```
  */
 export async function generateAgeKey(options: GenerateAgeKeyOptions = {}): Promise<AgeKeyPair> {
-  const { identity, recipient } = generateX25519();
+  const { identity, recipient } = await generateIdentity(options.pq ?? false);
   const createdAt = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const fileText = `# created: ${createdAt}\n# public key: ${recipient}\n${identity}\n`;
   if (options.keysFile) {
@@ -99,9 +102,9 @@ export async function importAgeKey(
   options: ImportAgeKeyOptions = {},
 ): Promise<ImportAgeKeyResult> {
   const keysFile = options.keysFile ?? Deno.env.get("SOPS_AGE_KEY_FILE") ?? defaultAgeKeysFile();
-  const ids = text.split(/\r?\n/).map((l) => l.trim()).filter((l) =>
-    l.startsWith("AGE-SECRET-KEY-1")
-  );
+  const isId = (l: string) =>
+    l.startsWith("AGE-SECRET-KEY-1") || l.startsWith("AGE-SECRET-KEY-PQ-1");
+  const ids = text.split(/\r?\n/).map((l) => l.trim()).filter(isId);
   if (!ids.length) {
     throw new SopsError("Cannot import: the input holds no AGE-SECRET-KEY-1 identity");
   }
@@ -112,14 +115,14 @@ export async function importAgeKey(
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   const present = new Set(
-    existing.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith("AGE-SECRET-KEY-1"))
+    existing.split(/\r?\n/).map((l) => l.trim()).filter(isId)
       .map((l) => l.toUpperCase()),
   );
   const added: string[] = [];
   const alreadyPresent: string[] = [];
   let append = "";
   for (const id of ids) {
-    const recipient = recipientOfIdentity(id);
+    const recipient = await recipientOfIdentity(id);
     if (present.has(id.toUpperCase())) {
       alreadyPresent.push(recipient);
       continue;

@@ -15,7 +15,7 @@ import { parseAzureKeyUrl, parseVaultUri } from "./keys/cloud.ts";
 
 /** Keys named directly (CLI flags or SDK options), in one group. */
 export interface KeySpec {
-  /** age recipients (`age1…` or `ssh-ed25519 …`). */
+  /** age recipients (`age1…`, post-quantum `age1pq1…` or `ssh-ed25519 …`). */
   readonly age?: readonly string[];
   /** PGP fingerprints. */
   readonly pgp?: readonly string[];

@@ -1,5 +1,6 @@
 /**
- * age key provider: X25519 and ssh-ed25519 recipients; identities from
+ * age key provider: X25519, post-quantum hybrid (`age1pq1…`) and
+ * ssh-ed25519 recipients; identities from
  * options, `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, `SOPS_AGE_SSH_PRIVATE_KEY_FILE`
  * and the per-OS default keys file.
  *
@@ -8,14 +9,12 @@
 
 import {
   ageDecrypt,
-  ageEncrypt,
+  ageEncryptArmored,
   type AgeIdentity,
-  armor,
-  dearmor,
+  type AgeRecipient,
+  parseNativeIdentity,
   parseSshEd25519Identity,
   parseSshEd25519Recipient,
-  parseX25519Identity,
-  parseX25519Recipient,
 } from "./_age.ts";
 import type { MasterKeyRecord } from "../metadata.ts";
 import type { AgeKeyOptions, KeyProvider } from "./types.ts";
@@ -36,7 +35,9 @@ export function defaultAgeKeysFile(
 }
 
 /** Parses identities out of a keys file (comments and blank lines ignored). */
-export function parseIdentities(text: string): { identities: AgeIdentity[]; skipped: string[] } {
+export async function parseIdentities(
+  text: string,
+): Promise<{ identities: AgeIdentity[]; skipped: string[] }> {
   const identities: AgeIdentity[] = [];
   const skipped: string[] = [];
   if (text.includes("-----BEGIN OPENSSH PRIVATE KEY-----")) {
@@ -50,14 +51,12 @@ export function parseIdentities(text: string): { identities: AgeIdentity[]; skip
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
-    if (line.startsWith("AGE-SECRET-KEY-1")) {
+    if (line.startsWith("AGE-SECRET-KEY-1") || line.startsWith("AGE-SECRET-KEY-PQ-1")) {
       try {
-        identities.push(parseX25519Identity(line));
+        identities.push(await parseNativeIdentity(line));
       } catch {
-        skipped.push("malformed AGE-SECRET-KEY-1 line");
+        skipped.push(`malformed ${line.slice(0, 18)}… line`);
       }
-    } else if (line.startsWith("AGE-SECRET-KEY-PQ-")) {
-      skipped.push("post-quantum identity (not supported)");
     } else if (line.startsWith("AGE-PLUGIN-")) {
       skipped.push("plugin identity (not supported)");
     } else skipped.push("unrecognised line");
@@ -65,8 +64,13 @@ export function parseIdentities(text: string): { identities: AgeIdentity[]; skip
   return { identities, skipped };
 }
 
-/** Parses a recipient: `age1…` or `ssh-ed25519 …`. */
-export function parseAgeRecipient(text: string): ReturnType<typeof parseX25519Recipient> {
+/**
+ * Parses a recipient: `age1…` (X25519), `age1pq1…` (post-quantum hybrid) or
+ * `ssh-ed25519 …`.
+ *
+ * @throws {SopsKeyProviderError} For ssh-rsa and other unsupported forms.
+ */
+export function parseAgeRecipient(text: string): AgeRecipient {
   const t = text.trim();
   if (t.startsWith("ssh-ed25519 ")) return parseSshEd25519Recipient(t);
   if (t.startsWith("ssh-rsa ")) {
@@ -75,7 +79,13 @@ export function parseAgeRecipient(text: string): ReturnType<typeof parseX25519Re
       "ssh-rsa recipients are not supported",
     );
   }
-  return parseX25519Recipient(t);
+  if (!/^age1(pq1)?[02-9ac-hj-np-z]+$/.test(t)) {
+    throw new SopsKeyProviderError(
+      `age:${t}`,
+      "not an age recipient (expected age1…, age1pq1… or ssh-ed25519 …)",
+    );
+  }
+  return t;
 }
 
 /** The age {@linkcode KeyProvider}. */
@@ -93,11 +103,10 @@ export class AgeKeyProvider implements KeyProvider {
   /** Encrypts the data key to the record's recipient (armored age file). */
   encrypt(key: MasterKeyRecord, dataKey: Uint8Array): Promise<string> {
     if (key.type !== "age") throw new TypeError("AgeKeyProvider: not an age key");
-    try {
-      return Promise.resolve(armor(ageEncrypt(dataKey, [parseAgeRecipient(key.recipient)])));
-    } catch (cause) {
+    const recipient = parseAgeRecipient(key.recipient);
+    return ageEncryptArmored(dataKey, [recipient]).catch((cause) => {
       throw new SopsKeyProviderError(`age:${key.recipient}`, (cause as Error).message, { cause });
-    }
+    });
   }
 
   /** Decrypts the record's stanza with the available identities. */
@@ -111,7 +120,7 @@ export class AgeKeyProvider implements KeyProvider {
       );
     }
     try {
-      return ageDecrypt(dearmor(key.enc), ids);
+      return await ageDecrypt(key.enc, ids);
     } catch (cause) {
       throw new SopsKeyProviderError(`age:${key.recipient}`, (cause as Error).message, { cause });
     }
@@ -133,13 +142,13 @@ export class AgeKeyProvider implements KeyProvider {
   async #read(): Promise<{ ids: AgeIdentity[]; sources: string[] }> {
     const ids: AgeIdentity[] = [];
     const sources: string[] = [];
-    const add = (text: string, source: string) => {
+    const add = async (text: string, source: string) => {
       sources.push(source);
-      ids.push(...parseIdentities(text).identities);
+      ids.push(...(await parseIdentities(text)).identities);
     };
     const readIf = async (path: string, source: string, required: boolean) => {
       try {
-        add(await Deno.readTextFile(path), source);
+        await add(await Deno.readTextFile(path), source);
       } catch (cause) {
         if (cause instanceof Deno.errors.NotFound && !required) sources.push(`${source} (absent)`);
         else {
@@ -154,12 +163,12 @@ export class AgeKeyProvider implements KeyProvider {
       }
     };
     if (this.#options.identities) {
-      this.#options.identities.forEach((t, i) => add(t, `identities[${i}]`));
+      for (const [i, t] of this.#options.identities.entries()) await add(t, `identities[${i}]`);
     }
     for (const f of this.#options.identityFiles ?? []) await readIf(f, f, true);
     if (this.#options.identities) return { ids, sources };
     const env = this.#options.env ?? Deno.env.toObject();
-    if (env.SOPS_AGE_KEY) add(env.SOPS_AGE_KEY, "SOPS_AGE_KEY");
+    if (env.SOPS_AGE_KEY) await add(env.SOPS_AGE_KEY, "SOPS_AGE_KEY");
     if (env.SOPS_AGE_KEY_FILE) await readIf(env.SOPS_AGE_KEY_FILE, env.SOPS_AGE_KEY_FILE, true);
     if (env.SOPS_AGE_SSH_PRIVATE_KEY_FILE) {
       await readIf(env.SOPS_AGE_SSH_PRIVATE_KEY_FILE, env.SOPS_AGE_SSH_PRIVATE_KEY_FILE, true);
