@@ -258,3 +258,30 @@ export async function ageDecrypt(
     );
   }
 }
+
+/** Whether a keys file is itself an age file (a passphrase-protected identity file). */
+export function isAgeFile(text: string): boolean {
+  return text.includes("-----BEGIN AGE ENCRYPTED FILE-----") ||
+    text.startsWith("age-encryption.org/v1\n");
+}
+
+/**
+ * Decrypts a passphrase-protected (scrypt) identity file, as made by `age -p`.
+ *
+ * @throws {AgeFormatError} When the passphrase is wrong or the file is malformed.
+ */
+export async function decryptIdentityFile(text: string, passphrase: string): Promise<string> {
+  const bin = text.includes("-----BEGIN AGE ENCRYPTED FILE-----")
+    ? age.armor.decode(text.trim())
+    : enc.encode(text);
+  const d = new age.Decrypter();
+  d.addPassphrase(passphrase);
+  try {
+    return await d.decrypt(bin, "text");
+  } catch (cause) {
+    throw new AgeFormatError(
+      `cannot decrypt the identity file with the given passphrase: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}

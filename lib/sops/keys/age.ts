@@ -12,6 +12,8 @@ import {
   ageEncryptArmored,
   type AgeIdentity,
   type AgeRecipient,
+  decryptIdentityFile,
+  isAgeFile,
   parseNativeIdentity,
   parseSshEd25519Identity,
   parseSshEd25519Recipient,
@@ -134,6 +136,36 @@ export class AgeKeyProvider implements KeyProvider {
       : [`age: none in ${sources.join(", ")}`];
   }
 
+  async #unlock(
+    text: string,
+    source: string,
+    env: Readonly<Record<string, string>>,
+  ): Promise<string> {
+    let pass = this.#options.passphrase;
+    const file = env.BOSUN_AGE_PASSPHRASE_FILE;
+    if (pass === undefined && file) {
+      try {
+        pass = (await Deno.readTextFile(file)).replace(/\r?\n$/, "");
+      } catch (cause) {
+        throw new SopsKeyProviderError("age", `cannot read BOSUN_AGE_PASSPHRASE_FILE ${file}`, {
+          cause,
+        });
+      }
+    }
+    if (pass === undefined) {
+      throw new SopsKeyProviderError(
+        "age",
+        `${source} is passphrase-protected: set BOSUN_AGE_PASSPHRASE_FILE to a file holding ` +
+          "the passphrase (or pass the passphrase option)",
+      );
+    }
+    try {
+      return await decryptIdentityFile(text, pass);
+    } catch (cause) {
+      throw new SopsKeyProviderError("age", `${source}: ${(cause as Error).message}`, { cause });
+    }
+  }
+
   #load(): Promise<{ ids: AgeIdentity[]; sources: string[] }> {
     this.#loaded ??= this.#read();
     return this.#loaded;
@@ -142,8 +174,10 @@ export class AgeKeyProvider implements KeyProvider {
   async #read(): Promise<{ ids: AgeIdentity[]; sources: string[] }> {
     const ids: AgeIdentity[] = [];
     const sources: string[] = [];
+    const env = this.#options.env ?? Deno.env.toObject();
     const add = async (text: string, source: string) => {
       sources.push(source);
+      if (isAgeFile(text)) text = await this.#unlock(text, source, env);
       ids.push(...(await parseIdentities(text)).identities);
     };
     const readIf = async (path: string, source: string, required: boolean) => {
@@ -167,7 +201,6 @@ export class AgeKeyProvider implements KeyProvider {
     }
     for (const f of this.#options.identityFiles ?? []) await readIf(f, f, true);
     if (this.#options.identities) return { ids, sources };
-    const env = this.#options.env ?? Deno.env.toObject();
     if (env.SOPS_AGE_KEY) await add(env.SOPS_AGE_KEY, "SOPS_AGE_KEY");
     if (env.SOPS_AGE_KEY_FILE) await readIf(env.SOPS_AGE_KEY_FILE, env.SOPS_AGE_KEY_FILE, true);
     if (env.SOPS_AGE_SSH_PRIVATE_KEY_FILE) {

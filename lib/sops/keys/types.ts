@@ -30,6 +30,11 @@ export interface AgeKeyOptions {
   readonly identities?: readonly string[];
   /** Identity files to read in addition to the environment. */
   readonly identityFiles?: readonly string[];
+  /**
+   * Passphrase of passphrase-protected (scrypt, `age -p`) identity files.
+   * @default the contents of the file named by `BOSUN_AGE_PASSPHRASE_FILE`
+   */
+  readonly passphrase?: string;
   /** Environment to read the `SOPS_AGE_*` variables from. @default Deno.env */
   readonly env?: Readonly<Record<string, string>>;
 }

@@ -1,0 +1,81 @@
+/**
+ * age identities as users keep them, against sops's own age vectors: plain,
+ * passphrase-protected (scrypt, `age -p`), ssh-ed25519, post-quantum.
+ */
+
+import assert from "node:assert/strict";
+import { AgeKeyProvider } from "../../lib/sops/keys/age.ts";
+import { SopsKeyProviderError } from "../../lib/sops/errors.ts";
+import { VECTORS } from "./_helpers.ts";
+
+const AGE = `${VECTORS}getsops-sops/keys/age/`;
+const MOCK_RECIPIENT = "age1lzd99uklcjnc0e7d860axevet2cz99ce9pq6tzuzd05l5nr28ams36nvun";
+const record = async (file: string) => ({
+  type: "age" as const,
+  recipient: MOCK_RECIPIENT,
+  enc: await Deno.readTextFile(`${AGE}${file}`),
+});
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+Deno.test("the mock-encrypted-key.age vector decrypts with the plain mock identity", async () => {
+  const p = new AgeKeyProvider({ env: { SOPS_AGE_KEY_FILE: `${AGE}mock-identities.txt` } });
+  assert.equal(text(await p.decrypt(await record("mock-encrypted-key.age"))), "data");
+});
+
+Deno.test("a passphrase-protected identity file unlocks with BOSUN_AGE_PASSPHRASE_FILE", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/pass`, "passphrase\n");
+  const p = new AgeKeyProvider({
+    env: {
+      SOPS_AGE_KEY_FILE: `${AGE}mock-encrypted-identity.age`,
+      BOSUN_AGE_PASSPHRASE_FILE: `${dir}/pass`,
+      HOME: dir,
+    },
+  });
+  assert.equal(text(await p.decrypt(await record("mock-encrypted-key.age"))), "data");
+  assert.deepEqual(await p.identities(), [`age:${MOCK_RECIPIENT}`]);
+});
+
+Deno.test("a passphrase-protected identity file without a passphrase: the error says how to give one", async () => {
+  const p = new AgeKeyProvider({
+    env: { SOPS_AGE_KEY_FILE: `${AGE}mock-encrypted-identity.age`, HOME: "/nonexistent" },
+  });
+  const err = await p.decrypt(await record("mock-encrypted-key.age")).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.ok(err instanceof SopsKeyProviderError, String(err));
+  assert.match(err.message, /mock-encrypted-identity\.age is passphrase-protected/);
+  assert.match(err.message, /BOSUN_AGE_PASSPHRASE_FILE/);
+});
+
+Deno.test("a wrong passphrase is refused, naming the identity file", async () => {
+  const p = new AgeKeyProvider({
+    passphrase: "not it",
+    env: { SOPS_AGE_KEY_FILE: `${AGE}mock-encrypted-identity.age`, HOME: "/nonexistent" },
+  });
+  await assert.rejects(
+    p.decrypt(await record("mock-encrypted-key.age")),
+    (e: Error) =>
+      e instanceof SopsKeyProviderError && /mock-encrypted-identity\.age/.test(e.message),
+  );
+});
+
+Deno.test("the mock ssh-ed25519 vector decrypts with the OpenSSH key", async () => {
+  const p = new AgeKeyProvider({
+    env: {
+      SOPS_AGE_SSH_PRIVATE_KEY_FILE: `${AGE}mock-ssh-ed25519-identity`,
+      HOME: "/nonexistent",
+    },
+  });
+  const r = { ...await record("mock-encrypted-ssh-key.age"), recipient: "ssh" };
+  assert.equal(text(await p.decrypt(r)), "data");
+});
+
+Deno.test("the mock hybrid PQ identity parses to an age1pq1 recipient", async () => {
+  const p = new AgeKeyProvider({
+    identities: [await Deno.readTextFile(`${AGE}mock-hybrid-pq-identity.txt`)],
+  });
+  const [r] = await p.identities();
+  assert.match(r!, /^age:age1pq1[0-9a-z]+$/);
+});
