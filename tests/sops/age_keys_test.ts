@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { AgeKeyProvider } from "../../lib/sops/keys/age.ts";
 import { SopsKeyProviderError } from "../../lib/sops/errors.ts";
 import { VECTORS } from "./_helpers.ts";
+import type { Runner, RunResult } from "../../lib/exec/mod.ts";
 
 const AGE = `${VECTORS}getsops-sops/keys/age/`;
 const MOCK_RECIPIENT = "age1lzd99uklcjnc0e7d860axevet2cz99ce9pq6tzuzd05l5nr28ams36nvun";
@@ -78,4 +79,48 @@ Deno.test("the mock hybrid PQ identity parses to an age1pq1 recipient", async ()
   });
   const [r] = await p.identities();
   assert.match(r!, /^age:age1pq1[0-9a-z]+$/);
+});
+
+function stubRunner(stdout: string, code = 0, expect = "pass show age"): Runner {
+  return {
+    run(cmd: string, args: readonly string[]): Promise<RunResult> {
+      if (cmd !== "sh" || args[0] !== "-c" || args[1] !== expect) {
+        return Promise.reject(new Error(`unexpected run ${cmd} ${args.join(" ")}`));
+      }
+      return Promise.resolve({
+        argv: [cmd, ...args],
+        code,
+        success: code === 0,
+        stdout,
+        stderr: "",
+        durationMs: 1,
+      });
+    },
+    spawn(): never {
+      throw new Error("unexpected spawn");
+    },
+  };
+}
+
+Deno.test("SOPS_AGE_KEY_CMD runs through the Runner and its output is the identity", async () => {
+  const ids = await Deno.readTextFile(`${AGE}mock-identities.txt`);
+  const p = new AgeKeyProvider({
+    runner: stubRunner(ids),
+    env: { SOPS_AGE_KEY_CMD: "pass show age", HOME: "/nonexistent" },
+  });
+  assert.equal(text(await p.decrypt(await record("mock-encrypted-key.age"))), "data");
+});
+
+Deno.test("a failing SOPS_AGE_KEY_CMD names the variable and the exit code, never its output", async () => {
+  const p = new AgeKeyProvider({
+    runner: stubRunner("AGE-SECRET-KEY-1LEAKED", 3),
+    env: { SOPS_AGE_KEY_CMD: "pass show age", HOME: "/nonexistent" },
+  });
+  const err = await p.decrypt(await record("mock-encrypted-key.age")).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.ok(err instanceof SopsKeyProviderError, String(err));
+  assert.match(err.message, /SOPS_AGE_KEY_CMD exited with code 3/);
+  assert.ok(!err.message.includes("LEAKED"));
 });

@@ -21,6 +21,7 @@ import {
 import type { MasterKeyRecord } from "../metadata.ts";
 import type { AgeKeyOptions, KeyProvider } from "./types.ts";
 import { SopsKeyProviderError } from "../errors.ts";
+import { defaultRunner } from "../../exec/runner.ts";
 
 /** The default age keys file of the current OS (what sops reads). */
 export function defaultAgeKeysFile(
@@ -136,6 +137,16 @@ export class AgeKeyProvider implements KeyProvider {
       : [`age: none in ${sources.join(", ")}`];
   }
 
+  async #keyCmd(cmd: string): Promise<string> {
+    const runner = this.#options.runner ?? defaultRunner;
+    const r = await runner.run("sh", ["-c", cmd], { throwOnError: false });
+    // only the exit code: the output (and stderr) may hold the key
+    if (!r.success) {
+      throw new SopsKeyProviderError("age", `SOPS_AGE_KEY_CMD exited with code ${r.code}`);
+    }
+    return r.stdout;
+  }
+
   async #unlock(
     text: string,
     source: string,
@@ -202,6 +213,9 @@ export class AgeKeyProvider implements KeyProvider {
     for (const f of this.#options.identityFiles ?? []) await readIf(f, f, true);
     if (this.#options.identities) return { ids, sources };
     if (env.SOPS_AGE_KEY) await add(env.SOPS_AGE_KEY, "SOPS_AGE_KEY");
+    if (env.SOPS_AGE_KEY_CMD) {
+      await add(await this.#keyCmd(env.SOPS_AGE_KEY_CMD), "SOPS_AGE_KEY_CMD");
+    }
     if (env.SOPS_AGE_KEY_FILE) await readIf(env.SOPS_AGE_KEY_FILE, env.SOPS_AGE_KEY_FILE, true);
     if (env.SOPS_AGE_SSH_PRIVATE_KEY_FILE) {
       await readIf(env.SOPS_AGE_SSH_PRIVATE_KEY_FILE, env.SOPS_AGE_SSH_PRIVATE_KEY_FILE, true);

@@ -35,6 +35,8 @@ export interface AgeKeyOptions {
    * @default the contents of the file named by `BOSUN_AGE_PASSPHRASE_FILE`
    */
   readonly passphrase?: string;
+  /** Runs `SOPS_AGE_KEY_CMD` (its output is never logged). @default defaultRunner */
+  readonly runner?: Runner;
   /** Environment to read the `SOPS_AGE_*` variables from. @default Deno.env */
   readonly env?: Readonly<Record<string, string>>;
 }
