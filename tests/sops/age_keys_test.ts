@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { AgeKeyProvider } from "../../lib/sops/keys/age.ts";
 import { SopsKeyProviderError } from "../../lib/sops/errors.ts";
 import { VECTORS } from "./_helpers.ts";
+import { requirePeers } from "../harness/peers.ts";
+import { defaultRunner } from "../../lib/exec/mod.ts";
 import type { Runner, RunResult } from "../../lib/exec/mod.ts";
 
 const AGE = `${VECTORS}getsops-sops/keys/age/`;
@@ -123,4 +125,34 @@ Deno.test("a failing SOPS_AGE_KEY_CMD names the variable and the exit code, neve
   assert.ok(err instanceof SopsKeyProviderError, String(err));
   assert.match(err.message, /SOPS_AGE_KEY_CMD exited with code 3/);
   assert.ok(!err.message.includes("LEAKED"));
+});
+
+const ageCli = await requirePeers("age");
+
+Deno.test({
+  name:
+    "interop with the age CLI (classic keys): age decrypts Bosun's stanza, Bosun decrypts age's",
+  ignore: !ageCli,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    await defaultRunner.run("age-keygen", ["-o", `${dir}/k.txt`]);
+    const kt = await Deno.readTextFile(`${dir}/k.txt`);
+    const recipient = /# public key: (age1\S+)/.exec(kt)![1]!;
+    const p = new AgeKeyProvider({ identities: [kt] });
+    const enc = await p.encrypt(
+      { type: "age", recipient, enc: "" },
+      new TextEncoder().encode("dk"),
+    );
+    await Deno.writeTextFile(`${dir}/ours.age`, enc);
+    const theirs = await defaultRunner.run("age", ["-d", "-i", `${dir}/k.txt`, `${dir}/ours.age`]);
+    assert.equal(theirs.stdout, "dk");
+    await Deno.writeTextFile(`${dir}/plain`, "from-age");
+    await defaultRunner.run("age", ["-a", "-r", recipient, "-o", `${dir}/t.age`, `${dir}/plain`]);
+    const back = await p.decrypt({
+      type: "age",
+      recipient,
+      enc: await Deno.readTextFile(`${dir}/t.age`),
+    });
+    assert.equal(text(back), "from-age");
+  },
 });
