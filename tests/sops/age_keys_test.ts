@@ -60,7 +60,9 @@ Deno.test("a wrong passphrase is refused, naming the identity file", async () =>
   await assert.rejects(
     p.decrypt(await record("mock-encrypted-key.age")),
     (e: Error) =>
-      e instanceof SopsKeyProviderError && /mock-encrypted-identity\.age/.test(e.message),
+      e instanceof SopsKeyProviderError &&
+      /mock-encrypted-identity\.age: cannot decrypt the identity file with the given passphrase/
+        .test(e.message),
   );
 });
 

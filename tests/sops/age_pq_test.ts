@@ -33,6 +33,7 @@ Deno.test("generateAgeKey({ pq: true }) makes an AGE-SECRET-KEY-PQ-1 identity an
 
 Deno.test("a PQ file encrypted by Bosun decrypts with only the PQ identity", async () => {
   const k = await generateAgeKey({ pq: true });
+  assert.match(k.recipient, /^age1pq1/);
   const p = await plainFile();
   await encryptSecret(p, { age: [k.recipient] });
   const text = await Deno.readTextFile(p);
@@ -49,6 +50,7 @@ Deno.test("a PQ file encrypted by Bosun decrypts with only the PQ identity", asy
 Deno.test("a mixed file (one classic, one PQ recipient) decrypts with either identity", async () => {
   const classic = await generateAgeKey();
   const pq = await generateAgeKey({ pq: true });
+  assert.match(pq.recipient, /^age1pq1/);
   const p = await plainFile();
   await encryptSecret(p, { age: [classic.recipient, pq.recipient] });
   for (const id of [classic.identity, pq.identity]) {
@@ -59,6 +61,7 @@ Deno.test("a mixed file (one classic, one PQ recipient) decrypts with either ide
 
 Deno.test("spec.sops.age accepts an age1pq1 recipient", async () => {
   const pq = await generateAgeKey({ pq: true });
+  assert.match(pq.recipient, /^age1pq1/);
   const errs = validateConfig({ spec: { sops: { age: [pq.recipient] } } });
   assert.ok(!errs.some((e) => e.path.includes("sops")), JSON.stringify(errs));
   const bad = validateConfig({ spec: { sops: { age: ["age1pq1NOT-BECH32"] } } });
